@@ -1,0 +1,1 @@
+//! Placeholder: this chapter is not written yet.

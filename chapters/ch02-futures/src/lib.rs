@@ -1,1 +1,5 @@
-//! Placeholder: this chapter is not written yet.
+//! Chapter 2: futures, polled by hand.
+
+pub mod block_on;
+
+pub use block_on::block_on;

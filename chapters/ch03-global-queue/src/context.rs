@@ -1,0 +1,87 @@
+//! Which runtime this thread belongs to, so `spawn` needs no argument.
+//!
+//! Worker threads are inside their runtime's context for their whole life;
+//! the thread that calls `Runtime::block_on` is inside it until `block_on`
+//! returns. This is how tokio's free `tokio::spawn` finds its runtime too.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::join::JoinHandle;
+use crate::runtime::Handle;
+use crate::schedule::Schedule;
+
+thread_local! {
+    static CURRENT: RefCell<Option<Arc<Handle>>> = const { RefCell::new(None) };
+    /// Set on worker threads: (address of the worker's scheduler, index).
+    /// The address tells two runtimes' workers apart.
+    static WORKER: Cell<Option<(usize, usize)>> = const { Cell::new(None) };
+}
+
+/// Restores the previous context when dropped.
+pub struct EnterGuard {
+    previous: Option<Arc<Handle>>,
+}
+
+/// Makes `handle` this thread's current runtime until the guard is dropped.
+pub fn enter(handle: Arc<Handle>) -> EnterGuard {
+    let previous = CURRENT.with(|current| current.replace(Some(handle)));
+    EnterGuard { previous }
+}
+
+impl Drop for EnterGuard {
+    fn drop(&mut self) {
+        let previous = self.previous.take();
+        CURRENT.with(|current| *current.borrow_mut() = previous);
+    }
+}
+
+/// The current runtime's handle, if this thread is inside one.
+pub fn try_current() -> Option<Arc<Handle>> {
+    CURRENT.with(|current| current.borrow().clone())
+}
+
+// ANCHOR: spawn
+/// Spawns a task on the current runtime.
+///
+/// # Panics
+/// Outside a runtime: on a thread that is neither a worker nor inside
+/// `Runtime::block_on`.
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    match try_current() {
+        Some(handle) => handle.spawn(future),
+        None => panic!(
+            "spawn called outside a runtime: call it from a task or from inside \
+             Runtime::block_on, or use Runtime::spawn"
+        ),
+    }
+}
+// ANCHOR_END: spawn
+
+fn address_of<S: Schedule>(scheduler: &S) -> usize {
+    scheduler as *const S as usize
+}
+
+/// Marks this thread as worker `index` of `scheduler`.
+pub(crate) fn set_worker<S: Schedule>(scheduler: &S, index: usize) {
+    WORKER.with(|worker| worker.set(Some((address_of(scheduler), index))));
+}
+
+/// This thread's worker index, if it is a worker of `scheduler` (and not of
+/// some other runtime in the same process).
+pub fn worker_index<S: Schedule>(scheduler: &S) -> Option<usize> {
+    match WORKER.with(Cell::get) {
+        Some((address, index)) if address == address_of(scheduler) => Some(index),
+        _ => None,
+    }
+}
+
+/// Whether this thread is a worker of any runtime.
+pub fn in_worker() -> bool {
+    WORKER.with(Cell::get).is_some()
+}

@@ -1,0 +1,229 @@
+//! The runtime shell: worker threads, `spawn`, `block_on` and shutdown,
+//! generic over the scheduler that decides where tasks wait.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::context;
+use crate::join::JoinHandle;
+use crate::schedule::Schedule;
+use crate::stats::WorkerStats;
+use crate::sync::{lock, thread, AtomicBool, AtomicU64, Mutex, Ordering};
+use crate::task::{Task, TaskCell, TaskId};
+
+// ANCHOR: handle
+/// What tasks and `spawn` need of a runtime: its scheduler and the list of
+/// live tasks. Shared by the runtime, its workers and the current-runtime
+/// thread-local; tasks point to it weakly.
+pub struct Handle {
+    scheduler: Arc<dyn Schedule>,
+    tasks: OwnedTasks,
+    next_id: AtomicU64,
+}
+// ANCHOR_END: handle
+
+impl Handle {
+    pub fn scheduler(&self) -> &Arc<dyn Schedule> {
+        &self.scheduler
+    }
+
+    /// The scheduler as its concrete type, for chapters whose I/O types need
+    /// more of it than `Schedule` offers (the reactor in chapter 6).
+    pub fn scheduler_as<S: Schedule>(&self) -> Option<Arc<S>> {
+        let any: Arc<dyn std::any::Any + Send + Sync> = self.scheduler.clone();
+        any.downcast::<S>().ok()
+    }
+
+    // ANCHOR: handle_spawn
+    pub fn spawn<F>(self: &Arc<Self>, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (task, join) = TaskCell::new(id, future, Arc::downgrade(self));
+        if self.tasks.insert(task.clone()) {
+            self.scheduler.schedule(task);
+        } else {
+            // The runtime is shutting down: the task never runs, and its
+            // JoinHandle reports it cancelled.
+            task.cancel();
+        }
+        join
+    }
+    // ANCHOR_END: handle_spawn
+
+    /// A task finished: the runtime no longer needs to drop it at shutdown.
+    pub(crate) fn forget_task(&self, id: TaskId) {
+        self.tasks.remove(id);
+    }
+
+    /// Number of tasks spawned and not yet finished.
+    pub fn live_tasks(&self) -> usize {
+        self.tasks.len()
+    }
+}
+
+/// Every live task, so shutdown can drop the futures of tasks that sit in no
+/// queue (waiting for a wake-up that will never come). Sharded, so workers
+/// finishing tasks at the same time rarely meet on one lock.
+struct OwnedTasks {
+    shards: Box<[Mutex<HashMap<TaskId, Task>>]>,
+    closed: AtomicBool,
+}
+
+const SHARDS: usize = 16;
+
+impl OwnedTasks {
+    fn new() -> Self {
+        OwnedTasks {
+            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    fn shard(&self, id: TaskId) -> &Mutex<HashMap<TaskId, Task>> {
+        &self.shards[id as usize % SHARDS]
+    }
+
+    /// Returns false once the runtime is shutting down.
+    fn insert(&self, task: Task) -> bool {
+        let mut shard = lock(self.shard(task.id()));
+        // Checked under the shard lock: `close` sets the flag before it
+        // drains the shards, so a task is either drained or refused.
+        if self.closed.load(Ordering::Acquire) {
+            return false;
+        }
+        shard.insert(task.id(), task);
+        true
+    }
+
+    fn remove(&self, id: TaskId) {
+        let removed = lock(self.shard(id)).remove(&id);
+        // Dropped outside the lock: dropping a task can run user code.
+        drop(removed);
+    }
+
+    fn len(&self) -> usize {
+        self.shards.iter().map(|shard| lock(shard).len()).sum()
+    }
+
+    /// Refuses new tasks and cancels every live one.
+    fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        for shard in self.shards.iter() {
+            let tasks: Vec<Task> = lock(shard).drain().map(|(_, task)| task).collect();
+            // Cancelled outside the lock: a future's Drop may wake or spawn.
+            for task in tasks {
+                task.cancel();
+            }
+        }
+    }
+}
+
+// ANCHOR: runtime
+/// A multi-threaded runtime: `workers` threads that run tasks, scheduled by `S`.
+pub struct Runtime<S: Schedule> {
+    handle: Arc<Handle>,
+    scheduler: Arc<S>,
+    threads: Vec<thread::JoinHandle<()>>,
+}
+
+impl<S: Schedule> Runtime<S> {
+    /// Starts `workers` worker threads.
+    ///
+    /// # Panics
+    /// If `workers` is 0, or if the OS refuses to start a thread.
+    pub fn new(workers: usize) -> Self {
+        assert!(workers > 0, "a runtime needs at least one worker");
+        let scheduler = Arc::new(S::new(workers));
+        let handle = Arc::new(Handle {
+            scheduler: scheduler.clone(),
+            tasks: OwnedTasks::new(),
+            next_id: AtomicU64::new(1),
+        });
+        let threads = (0..workers)
+            .map(|index| {
+                let handle = handle.clone();
+                let scheduler = scheduler.clone();
+                thread::Builder::new()
+                    .name(format!("worker-{index}"))
+                    .spawn(move || {
+                        let _context = context::enter(handle);
+                        context::set_worker(&*scheduler, index);
+                        scheduler.run_worker(index);
+                    })
+                    // Like tokio, treat a refused thread as fatal: a runtime
+                    // with fewer workers than asked for is not what the caller built.
+                    .expect("the OS refused to start a worker thread")
+            })
+            .collect();
+        Runtime {
+            handle,
+            scheduler,
+            threads,
+        }
+    }
+    // ANCHOR_END: runtime
+
+    // ANCHOR: block_on
+    /// Runs `future` on this thread until it completes, with this runtime
+    /// as the current one, so it can `spawn` and await tasks.
+    ///
+    /// # Panics
+    /// When called from a worker thread: blocking a worker would stall every
+    /// task queued behind it, and can deadlock the runtime.
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        assert!(
+            !context::in_worker(),
+            "Runtime::block_on called from a worker thread; \
+             blocking a worker stalls its tasks: .await the future instead"
+        );
+        let _context = context::enter(self.handle.clone());
+        ch02_futures::block_on(future)
+    }
+    // ANCHOR_END: block_on
+
+    /// Spawns a task from outside the runtime.
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.handle.spawn(future)
+    }
+
+    pub fn handle(&self) -> &Arc<Handle> {
+        &self.handle
+    }
+
+    pub fn scheduler(&self) -> &Arc<S> {
+        &self.scheduler
+    }
+
+    pub fn workers(&self) -> usize {
+        self.threads.len()
+    }
+
+    /// Per-worker counters (polls, parks, steals).
+    pub fn stats(&self) -> Vec<WorkerStats> {
+        self.scheduler.stats()
+    }
+}
+
+// ANCHOR: drop
+impl<S: Schedule> Drop for Runtime<S> {
+    /// Stops and joins the workers, then drops every unfinished task's
+    /// future: the ones in queues and the ones waiting for a wake-up.
+    fn drop(&mut self) {
+        self.scheduler.shutdown();
+        for thread in self.threads.drain(..) {
+            // A worker only panics on a bug in the scheduler; carry on
+            // shutting down so the tasks are still dropped.
+            let _ = thread.join();
+        }
+        self.handle.tasks.close();
+    }
+}
+// ANCHOR_END: drop

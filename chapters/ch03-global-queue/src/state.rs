@@ -1,0 +1,177 @@
+//! The task state machine: one atomic byte that decides who may queue a task
+//! and who may poll it.
+//!
+//! Without it, a task woken while it is being polled would be queued while a
+//! worker still runs it, and a second worker could pick it up and poll the
+//! same future at the same time. A task woken twice would sit in the queue
+//! twice. Every transition below is a single compare-and-swap, so exactly one
+//! thread wins each race.
+
+use crate::sync::{AtomicU8, Ordering};
+
+// ANCHOR: states
+/// Waiting for a wake-up; in no queue.
+const IDLE: u8 = 0;
+/// In a run queue (or about to be pushed onto one).
+const SCHEDULED: u8 = 1;
+/// A worker is polling it right now.
+const RUNNING: u8 = 2;
+/// Woken while RUNNING: the worker must queue it again once its poll returns.
+const NOTIFIED: u8 = 3;
+/// Finished (or cancelled); wake-ups are ignored from now on.
+const COMPLETE: u8 = 4;
+// ANCHOR_END: states
+
+/// What the caller of [`State::wake`] must do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WakeAction {
+    /// The task went IDLE → SCHEDULED: the caller owns the push onto a queue.
+    Schedule,
+    /// Someone else will take care of it (already queued, running, or done).
+    Nothing,
+}
+
+/// What the worker must do after a poll returned `Pending`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterPoll {
+    /// No wake-up arrived during the poll: the task now waits (IDLE).
+    Idle,
+    /// A wake-up arrived during the poll: the task is SCHEDULED again and the
+    /// worker must push it back onto a queue.
+    Reschedule,
+}
+
+#[derive(Debug)]
+pub struct State(AtomicU8);
+
+impl State {
+    /// A new task starts SCHEDULED, because `spawn` queues it straight away.
+    pub fn new_scheduled() -> Self {
+        State(AtomicU8::new(SCHEDULED))
+    }
+
+    // ANCHOR: wake
+    /// A waker fired.
+    pub fn wake(&self) -> WakeAction {
+        let mut current = self.0.load(Ordering::Acquire);
+        loop {
+            let next = match current {
+                IDLE => SCHEDULED,
+                RUNNING => NOTIFIED,
+                // Already queued, already notified, or finished: one pending
+                // wake-up is as good as two.
+                _ => return WakeAction::Nothing,
+            };
+            match self
+                .0
+                .compare_exchange_weak(current, next, Ordering::AcqRel, Ordering::Acquire)
+            {
+                Ok(_) if next == SCHEDULED => return WakeAction::Schedule,
+                Ok(_) => return WakeAction::Nothing,
+                Err(actual) => current = actual,
+            }
+        }
+    }
+    // ANCHOR_END: wake
+
+    // ANCHOR: run
+    /// A worker took the task off a queue and is about to poll it.
+    /// Returns false if the task already completed (it was cancelled while
+    /// queued), in which case it must not be polled.
+    pub fn start_running(&self) -> bool {
+        self.0
+            .compare_exchange(SCHEDULED, RUNNING, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    /// The poll returned `Pending`.
+    pub fn finish_pending(&self) -> AfterPoll {
+        match self
+            .0
+            .compare_exchange(RUNNING, IDLE, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) => AfterPoll::Idle,
+            Err(actual) => {
+                debug_assert_eq!(actual, NOTIFIED, "only a wake can change RUNNING");
+                // Nobody else touches a NOTIFIED task, so a plain store is enough.
+                self.0.store(SCHEDULED, Ordering::Release);
+                AfterPoll::Reschedule
+            }
+        }
+    }
+    // ANCHOR_END: run
+
+    /// The task finished, panicked or was cancelled.
+    pub fn complete(&self) {
+        self.0.store(COMPLETE, Ordering::Release);
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.0.load(Ordering::Acquire) == COMPLETE
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_task_is_scheduled_so_a_wake_does_not_queue_it_twice() {
+        let state = State::new_scheduled();
+        assert_eq!(state.wake(), WakeAction::Nothing);
+        assert!(state.start_running());
+    }
+
+    #[test]
+    fn a_wake_while_idle_schedules_once() {
+        let state = State::new_scheduled();
+        assert!(state.start_running());
+        assert_eq!(state.finish_pending(), AfterPoll::Idle);
+        assert_eq!(state.wake(), WakeAction::Schedule);
+        assert_eq!(state.wake(), WakeAction::Nothing, "second wake is absorbed");
+    }
+
+    #[test]
+    fn a_wake_during_poll_is_remembered_not_queued() {
+        let state = State::new_scheduled();
+        assert!(state.start_running());
+        assert_eq!(state.wake(), WakeAction::Nothing, "the worker owns it");
+        assert_eq!(state.wake(), WakeAction::Nothing);
+        assert_eq!(state.finish_pending(), AfterPoll::Reschedule);
+        // Rescheduled: it can be run again, and a wake now does nothing.
+        assert_eq!(state.wake(), WakeAction::Nothing);
+        assert!(state.start_running());
+    }
+
+    #[test]
+    fn wakes_after_completion_are_ignored() {
+        let state = State::new_scheduled();
+        assert!(state.start_running());
+        state.complete();
+        assert_eq!(state.wake(), WakeAction::Nothing);
+        assert!(!state.start_running());
+        assert!(state.is_complete());
+    }
+
+    #[test]
+    fn racing_wakes_from_many_threads_schedule_exactly_once() {
+        use std::sync::Arc;
+        for _ in 0..200 {
+            let state = Arc::new(State::new_scheduled());
+            assert!(state.start_running());
+            assert_eq!(state.finish_pending(), AfterPoll::Idle);
+            let handles: Vec<_> = (0..4)
+                .map(|_| {
+                    let state = state.clone();
+                    std::thread::spawn(move || state.wake() == WakeAction::Schedule)
+                })
+                .collect();
+            let winners = handles
+                .into_iter()
+                .map(|h| h.join().expect("wake thread panicked"))
+                .filter(|won| *won)
+                .count();
+            assert_eq!(winners, 1);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! A task: one spawned future, its state, and the slot its output goes to.
+//!
+//! Everything about one task lives in one heap allocation, a [`TaskCell`].
+//! The run queue holds it as a [`Task`] (the future's type erased), the waker
+//! is a pointer to it, and the [`JoinHandle`] reads the output from it.
+
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::{Arc, Weak};
+use std::task::{Context, Poll, Waker};
+
+use futures_task::{waker_ref, ArcWake};
+
+use crate::join::{Join, JoinError, JoinHandle};
+use crate::runtime::Handle;
+use crate::state::{AfterPoll, State, WakeAction};
+use crate::sync::{lock, AtomicBool, Mutex, Ordering};
+
+/// Tasks are numbered from 1 in spawn order, per runtime.
+pub type TaskId = u64;
+
+// ANCHOR: runnable
+/// What a scheduler sees of a task: something it can run, with the future's
+/// type erased so one queue can hold every kind of task.
+pub trait Runnable: Send + Sync + 'static {
+    fn id(&self) -> TaskId;
+    /// Polls the future once. If a wake-up arrives during the poll the task
+    /// schedules itself again; if the future finishes, its output is stored
+    /// for the `JoinHandle`.
+    fn run(self: Arc<Self>);
+    /// Drops the future without polling it (runtime shutdown).
+    fn cancel(&self);
+}
+
+pub type Task = Arc<dyn Runnable>;
+// ANCHOR_END: runnable
+
+// ANCHOR: task_cell
+pub(crate) struct TaskCell<F: Future> {
+    id: TaskId,
+    state: State,
+    /// Weak, so a task does not keep its runtime alive: once the runtime is
+    /// dropped, waking a leftover waker does nothing.
+    handle: Weak<Handle>,
+    /// `None` once the future finished, panicked or was cancelled. The future
+    /// is pinned here: polled and dropped in place, never moved out.
+    future: Mutex<Option<F>>,
+    output: Mutex<JoinSlot<F::Output>>,
+    aborted: AtomicBool,
+}
+
+struct JoinSlot<T> {
+    result: Option<Result<T, JoinError>>,
+    /// The waker of whoever awaits the `JoinHandle`.
+    waker: Option<Waker>,
+    taken: bool,
+}
+// ANCHOR_END: task_cell
+
+impl<F> TaskCell<F>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    /// Builds the task; the caller must schedule the returned `Task` once.
+    pub(crate) fn new(id: TaskId, future: F, handle: Weak<Handle>) -> (Task, JoinHandle<F::Output>) {
+        let cell = Arc::new(TaskCell {
+            id,
+            state: State::new_scheduled(),
+            handle,
+            future: Mutex::new(Some(future)),
+            output: Mutex::new(JoinSlot {
+                result: None,
+                waker: None,
+                taken: false,
+            }),
+            aborted: AtomicBool::new(false),
+        });
+        let join = JoinHandle::new(cell.clone());
+        (cell, join)
+    }
+
+    /// Pushes the task onto its runtime's queue.
+    fn schedule(self: &Arc<Self>) {
+        // No runtime means it was dropped: the future is gone too, so there
+        // is nothing left to run.
+        if let Some(handle) = self.handle.upgrade() {
+            handle.scheduler().schedule(self.clone());
+        }
+    }
+
+    // ANCHOR: poll_future
+    /// Polls the future once, catching a panic. `None` means `Pending`.
+    fn poll_future(self: &Arc<Self>) -> Option<Result<F::Output, JoinError>> {
+        let waker = waker_ref(self);
+        let mut cx = Context::from_waker(&waker);
+        let mut slot = lock(&self.future);
+        let Some(future) = slot.as_mut() else {
+            return Some(Err(JoinError::cancelled(self.id)));
+        };
+        if self.aborted.load(Ordering::Acquire) {
+            drop_in_place(&mut slot);
+            return Some(Err(JoinError::cancelled(self.id)));
+        }
+        // SAFETY: the future lives in this task's heap allocation and is
+        // never moved out of `slot`: it is polled here and dropped in place
+        // by `drop_in_place`. That is exactly the promise `Pin` asks for.
+        let future = unsafe { Pin::new_unchecked(future) };
+        let result = match catch_unwind(AssertUnwindSafe(|| future.poll(&mut cx))) {
+            Ok(Poll::Pending) => return None,
+            Ok(Poll::Ready(output)) => Ok(output),
+            Err(panic) => Err(JoinError::panic(self.id, panic)),
+        };
+        // Drop the finished future now, not when the last waker goes away:
+        // it may hold sockets, locks or large buffers.
+        drop_in_place(&mut slot);
+        Some(result)
+    }
+    // ANCHOR_END: poll_future
+
+    /// Stores the result for the `JoinHandle` and wakes whoever awaits it.
+    fn finish(&self, result: Result<F::Output, JoinError>) {
+        self.state.complete();
+        let waker = {
+            let mut out = lock(&self.output);
+            if out.result.is_none() && !out.taken {
+                out.result = Some(result);
+            }
+            out.waker.take()
+        };
+        // Wake outside the lock: the waker may run arbitrary code.
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+/// Drops the future in its slot, in place. A panic inside the future's `Drop`
+/// is caught: it must not take the worker thread down. Assigning `None`
+/// still happens if the old value's drop panics, so the slot ends up empty.
+fn drop_in_place<F>(slot: &mut Option<F>) {
+    let _ = catch_unwind(AssertUnwindSafe(|| *slot = None));
+}
+
+// ANCHOR: run
+impl<F> Runnable for TaskCell<F>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    fn id(&self) -> TaskId {
+        self.id
+    }
+
+    fn run(self: Arc<Self>) {
+        if !self.state.start_running() {
+            return; // cancelled while it sat in a queue
+        }
+        match self.poll_future() {
+            None => {
+                if self.state.finish_pending() == AfterPoll::Reschedule {
+                    self.schedule();
+                }
+            }
+            Some(result) => {
+                if let Some(handle) = self.handle.upgrade() {
+                    handle.forget_task(self.id);
+                }
+                self.finish(result);
+            }
+        }
+    }
+
+    fn cancel(&self) {
+        drop_in_place(&mut lock(&self.future));
+        self.finish(Err(JoinError::cancelled(self.id)));
+    }
+}
+
+impl<F> ArcWake for TaskCell<F>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    fn wake_by_ref(arc_self: &Arc<Self>) {
+        if arc_self.state.wake() == WakeAction::Schedule {
+            arc_self.schedule();
+        }
+    }
+}
+// ANCHOR_END: run
+
+impl<F> Join<F::Output> for TaskCell<F>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<F::Output, JoinError>> {
+        let mut out = lock(&self.output);
+        if let Some(result) = out.result.take() {
+            out.taken = true;
+            return Poll::Ready(result);
+        }
+        assert!(!out.taken, "JoinHandle polled after it returned Ready");
+        // Store the waker before releasing the lock: `finish` takes it under
+        // the same lock, so a result cannot slip in unseen.
+        if !out.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            out.waker = Some(cx.waker().clone());
+        }
+        Poll::Pending
+    }
+
+    fn abort(self: Arc<Self>) {
+        self.aborted.store(true, Ordering::Release);
+        // The next poll sees the flag and drops the future instead.
+        ArcWake::wake_by_ref(&self);
+    }
+
+    fn is_finished(&self) -> bool {
+        self.state.is_complete()
+    }
+
+    fn id(&self) -> TaskId {
+        self.id
+    }
+}

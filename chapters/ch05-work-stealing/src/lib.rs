@@ -1,1 +1,2 @@
-//! Placeholder: this chapter is not written yet.
+//! Chapter 5 (in progress).
+pub mod park;

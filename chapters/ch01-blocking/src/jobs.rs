@@ -21,8 +21,23 @@ pub struct Span {
     pub end: Duration,
     pub thread: ThreadId,
 }
+// ANCHOR_END: job
 
 impl Job {
+    // ANCHOR: no_import
+    /// A job that blocks for `millis` milliseconds.
+    ///
+    /// `Duration::from_millis` (like `from_secs`) is an associated function:
+    /// it belongs to the type `Duration`. `use` can import the items of a
+    /// module (and the variants of an enum) but not the associated functions
+    /// of a type, so they are called through the type. Importing one is a
+    /// compile error, which `cargo test` checks:
+    ///
+    /// ```compile_fail,E0432
+    /// use std::time::Duration::from_secs; // `Duration` is a struct, not a module
+    /// std::thread::sleep(from_secs(3));
+    /// ```
+    // ANCHOR_END: no_import
     pub const fn new(name: &'static str, millis: u64) -> Self {
         Job {
             name,
@@ -30,6 +45,7 @@ impl Job {
         }
     }
 
+    // ANCHOR: job_run
     /// Runs the job on the calling thread. `batch_start` is shared by every
     /// job of a batch so that their spans can be compared.
     pub fn run(&self, batch_start: Instant) -> Span {
@@ -44,8 +60,8 @@ impl Job {
             thread: thread::current().id(),
         }
     }
+    // ANCHOR_END: job_run
 }
-// ANCHOR_END: job
 
 // ANCHOR: sequential
 /// Runs the jobs one after another on the calling thread. Each job waits for
@@ -71,7 +87,11 @@ pub fn run_on_threads(jobs: &[Job]) -> Vec<Span> {
         handles
             .into_iter()
             // `join` fails only if the job panicked; pass that panic on.
-            .map(|handle| handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            })
             .collect()
     })
 }

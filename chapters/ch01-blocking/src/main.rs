@@ -8,11 +8,7 @@ use std::time::{Duration, Instant};
 use ch01_blocking::{measure_thread_cost, run_on_threads, run_sequentially, Job, Span};
 
 // ANCHOR: jobs
-const JOBS: [Job; 3] = [
-    Job::new("A", 300),
-    Job::new("B", 200),
-    Job::new("C", 100),
-];
+const JOBS: [Job; 3] = [Job::new("A", 300), Job::new("B", 200), Job::new("C", 100)];
 // ANCHOR_END: jobs
 
 fn main() {
@@ -25,7 +21,11 @@ fn main() {
     };
 
     let sum: Duration = JOBS.iter().map(|job| job.duration).sum();
-    let longest = JOBS.iter().map(|job| job.duration).max().unwrap_or_default();
+    let longest = JOBS
+        .iter()
+        .map(|job| job.duration)
+        .max()
+        .unwrap_or_default();
 
     println!("1. One thread, one job after another");
     let start = Instant::now();
@@ -55,7 +55,10 @@ fn main() {
                 cost.spawn_total.as_secs_f64() * 1e3,
                 cost.spawn_per_thread().as_secs_f64() * 1e6
             );
-            println!("   join:  {:.1} ms in all", cost.join_total.as_secs_f64() * 1e3);
+            println!(
+                "   join:  {:.1} ms in all",
+                cost.join_total.as_secs_f64() * 1e3
+            );
             println!("                  before    with {threads} threads alive");
             println!(
                 "   Threads  {:>10} {:>12}",

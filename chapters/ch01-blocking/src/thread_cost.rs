@@ -66,12 +66,18 @@ impl ThreadCost {
 
     /// Extra address space per thread, in KiB (reserved, mostly stack).
     pub fn vm_size_per_thread_kib(&self) -> u64 {
-        self.during.vm_size_kib.saturating_sub(self.before.vm_size_kib) / self.threads.max(1) as u64
+        self.during
+            .vm_size_kib
+            .saturating_sub(self.before.vm_size_kib)
+            / self.threads.max(1) as u64
     }
 
     /// Extra resident memory per thread, in KiB (pages really touched).
     pub fn vm_rss_per_thread_kib(&self) -> u64 {
-        self.during.vm_rss_kib.saturating_sub(self.before.vm_rss_kib) / self.threads.max(1) as u64
+        self.during
+            .vm_rss_kib
+            .saturating_sub(self.before.vm_rss_kib)
+            / self.threads.max(1) as u64
     }
 }
 
@@ -100,7 +106,9 @@ impl Gate {
     fn lock(&self) -> MutexGuard<'_, GateState> {
         // The lock is only poisoned if a holder panicked, and no code below
         // can panic while holding it; recover the guard rather than panic.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Called by each spawned thread: check in, then wait for the gate.
@@ -117,7 +125,10 @@ impl Gate {
     fn wait_for(&self, count: usize) {
         let mut state = self.lock();
         while state.arrived < count {
-            state = self.checked_in.wait(state).unwrap_or_else(|p| p.into_inner());
+            state = self
+                .checked_in
+                .wait(state)
+                .unwrap_or_else(|p| p.into_inner());
         }
     }
 
@@ -195,7 +206,11 @@ mod tests {
         let status = MemStatus::parse(sample).unwrap();
         assert_eq!(
             status,
-            MemStatus { vm_size_kib: 10240, vm_rss_kib: 2048, threads: 7 }
+            MemStatus {
+                vm_size_kib: 10240,
+                vm_rss_kib: 2048,
+                threads: 7
+            }
         );
     }
 
@@ -211,7 +226,11 @@ mod tests {
         let cost = testkit::timeout(|| measure_thread_cost(50).unwrap());
         // Other tests run threads of their own at the same time, so only a
         // lower bound is certain.
-        assert!(cost.during.threads >= 50 + 1, "{cost:?}");
-        assert!(cost.during.vm_size_kib > cost.before.vm_size_kib, "{cost:?}");
+        // The 50 plus at least the thread running this test.
+        assert!(cost.during.threads > 50, "{cost:?}");
+        assert!(
+            cost.during.vm_size_kib > cost.before.vm_size_kib,
+            "{cost:?}"
+        );
     }
 }

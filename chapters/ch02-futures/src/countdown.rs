@@ -34,7 +34,9 @@ impl Future for Countdown {
                 Poll::Ready(())
             }
             Countdown::Counting { remaining } => {
-                *self = Countdown::Counting { remaining: remaining - 1 };
+                *self = Countdown::Counting {
+                    remaining: remaining - 1,
+                };
                 // Returning `Pending` is a promise that the waker will be
                 // called when it is worth polling again. Nothing outside
                 // will do that for us, so we wake ourselves: "poll me again
@@ -53,8 +55,8 @@ impl Future for Countdown {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::pin::pin;
     use futures_task::noop_waker;
+    use std::pin::pin;
 
     #[test]
     fn pending_n_times_then_ready() {

@@ -13,10 +13,10 @@ pub async fn answer(body_runs: &Cell<u32>) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use futures_task::noop_waker;
     use std::future::Future;
     use std::pin::pin;
     use std::task::{Context, Poll};
-    use futures_task::noop_waker;
 
     #[test]
     fn calling_runs_nothing_polling_runs_the_body() {

@@ -31,7 +31,10 @@ struct Shared {
 
 impl Timer {
     pub fn new(duration: Duration) -> Self {
-        Timer { duration, shared: None }
+        Timer {
+            duration,
+            shared: None,
+        }
     }
 }
 
@@ -123,13 +126,22 @@ mod tests {
             let second = CountingWaker::new();
             let mut timer = pin!(Timer::new(Duration::from_millis(50)));
             let w1 = first.waker();
-            assert!(timer.as_mut().poll(&mut Context::from_waker(&w1)).is_pending());
+            assert!(timer
+                .as_mut()
+                .poll(&mut Context::from_waker(&w1))
+                .is_pending());
             let w2 = second.waker();
-            assert!(timer.as_mut().poll(&mut Context::from_waker(&w2)).is_pending());
+            assert!(timer
+                .as_mut()
+                .poll(&mut Context::from_waker(&w2))
+                .is_pending());
             // The timer's thread wakes `second`; sleep until it has.
             second.wait_for(1);
             assert_eq!((first.count(), second.count()), (0, 1));
-            assert!(timer.as_mut().poll(&mut Context::from_waker(&w2)).is_ready());
+            assert!(timer
+                .as_mut()
+                .poll(&mut Context::from_waker(&w2))
+                .is_ready());
         });
     }
 }

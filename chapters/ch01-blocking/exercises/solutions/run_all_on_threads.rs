@@ -19,7 +19,11 @@ where
         .into_iter()
         // The handles are in input order, so the results are too, whatever
         // order the threads finish in.
-        .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        .map(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
         .collect()
 }
 // ANCHOR_END: solution

@@ -48,7 +48,9 @@ where
     drop(result_tx);
 
     for worker in workers {
-        worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        worker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     }
     let mut results: Vec<Option<T>> = (0..count).map(|_| None).collect();
     for (index, value) in result_rx {

@@ -14,5 +14,7 @@ where
     // TODO: start `limit` worker threads that take jobs from a shared queue
     // until it is empty, and put each result in its input slot.
     let _ = (jobs, limit);
-    todo!("Exercise 1.2 (run_with_limit): see the book, Chapter 1, \"Exercise 1.2: run_with_limit\"")
+    todo!(
+        "Exercise 1.2 (run_with_limit): see the book, Chapter 1, \"Exercise 1.2: run_with_limit\""
+    )
 }

@@ -53,17 +53,18 @@ fn each_job_runs_on_a_new_thread() {
         run_all_on_threads(jobs)
     });
     assert!(ids.iter().all(|&id| id != caller));
-    assert!(ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2], "{ids:?}");
+    assert!(
+        ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2],
+        "{ids:?}"
+    );
 }
 
 #[test]
 #[should_panic(expected = "job 1 failed")]
 fn a_panicking_job_panics_the_caller() {
     testkit::timeout(|| {
-        let jobs: Vec<Box<dyn FnOnce() -> u32 + Send>> = vec![
-            Box::new(|| 0),
-            Box::new(|| panic!("job 1 failed")),
-        ];
+        let jobs: Vec<Box<dyn FnOnce() -> u32 + Send>> =
+            vec![Box::new(|| 0), Box::new(|| panic!("job 1 failed"))];
         run_all_on_threads(jobs)
     });
 }

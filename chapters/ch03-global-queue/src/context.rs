@@ -12,11 +12,11 @@ use crate::join::JoinHandle;
 use crate::runtime::Handle;
 use crate::schedule::Schedule;
 
-thread_local! {
-    static CURRENT: RefCell<Option<Arc<Handle>>> = const { RefCell::new(None) };
+crate::sync::thread_local! {
+    static CURRENT: RefCell<Option<Arc<Handle>>> = RefCell::new(None);
     /// Set on worker threads: (address of the worker's scheduler, index).
     /// The address tells two runtimes' workers apart.
-    static WORKER: Cell<Option<(usize, usize)>> = const { Cell::new(None) };
+    static WORKER: Cell<Option<(usize, usize)>> = Cell::new(None);
 }
 
 /// Restores the previous context when dropped.

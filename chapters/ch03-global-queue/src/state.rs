@@ -53,24 +53,35 @@ impl State {
     // ANCHOR: wake
     /// A waker fired.
     pub fn wake(&self) -> WakeAction {
-        let mut current = self.0.load(Ordering::Acquire);
-        loop {
-            let next = match current {
-                IDLE => SCHEDULED,
-                RUNNING => NOTIFIED,
-                // Already queued, already notified, or finished: one pending
-                // wake-up is as good as two.
-                _ => return WakeAction::Nothing,
-            };
-            match self
-                .0
-                .compare_exchange_weak(current, next, Ordering::AcqRel, Ordering::Acquire)
-            {
-                Ok(_) if next == SCHEDULED => return WakeAction::Schedule,
-                Ok(_) => return WakeAction::Nothing,
-                Err(actual) => current = actual,
-            }
-        }
+        let mut action = WakeAction::Nothing;
+        // Always a read-modify-write, even when the state stays the same
+        // (already queued, already notified, finished). A plain load would
+        // let this wake and a worker's `start_running` pass each other:
+        // the worker could poll without seeing what the waking thread
+        // published just before `wake`, while `wake` saw SCHEDULED and did
+        // nothing — a lost wake-up. Read-modify-writes of one atomic are
+        // totally ordered, so either the worker's poll comes after this
+        // write (and sees everything before it), or this sees RUNNING.
+        let _ = self
+            .0
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |current| {
+                Some(match current {
+                    IDLE => {
+                        action = WakeAction::Schedule;
+                        SCHEDULED
+                    }
+                    RUNNING => {
+                        action = WakeAction::Nothing;
+                        NOTIFIED
+                    }
+                    // One pending wake-up is as good as two.
+                    other => {
+                        action = WakeAction::Nothing;
+                        other
+                    }
+                })
+            });
+        action
     }
     // ANCHOR_END: wake
 

@@ -11,6 +11,8 @@ pub use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Orderi
 pub use std::sync::{Condvar, Mutex, MutexGuard};
 #[cfg(not(loom))]
 pub use std::thread;
+#[cfg(not(loom))]
+pub use std::thread_local;
 
 #[cfg(loom)]
 pub use loom::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
@@ -18,6 +20,10 @@ pub use loom::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Order
 pub use loom::sync::{Condvar, Mutex, MutexGuard};
 #[cfg(loom)]
 pub use loom::thread;
+/// Under loom every modelled thread runs on one OS thread, so thread-locals
+/// must be loom's too.
+#[cfg(loom)]
+pub use loom::thread_local;
 
 /// Locks `mutex`, ignoring poisoning.
 ///

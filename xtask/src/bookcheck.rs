@@ -27,6 +27,10 @@ pub enum ProblemKind {
     UnclosedAnchor,
     /// An include's line range falls outside the file (or is backwards).
     LineRangeOutOfBounds,
+    /// A multi-line include on a `> ` line: mdbook pastes the lines without
+    /// the `> ` prefix, so the quote (an alert box) ends after the first one
+    /// and the rest of the code spills out of it as plain text.
+    IncludeInBlockquote,
     /// A page under the book dir that `SUMMARY.md` does not link to.
     PageNotInSummary,
     /// `SUMMARY.md` links to a page that does not exist.
@@ -35,6 +39,9 @@ pub enum ProblemKind {
     UnknownPackage,
     /// A ```rust block holding anything but include directives.
     TypedRust,
+    /// A mermaid node label that starts like a numbered list (`["1. Step"]`):
+    /// mermaid renders it as the text "Unsupported markdown: list".
+    MermaidListLabel,
     /// The mdbook build log has an ERROR or WARN line.
     BuildLog,
     /// A `{{#` directive survived into the generated HTML.
@@ -138,14 +145,15 @@ pub fn check_sources(book_dir: &Path, packages: &BTreeSet<String>) -> Vec<Proble
             }
         };
         for inc in find_includes(&text) {
-            let target = page.parent().unwrap_or(book_dir).join(&inc.path);
+            let target = normalize(&page.parent().unwrap_or(book_dir).join(&inc.path));
             if target.extension().is_some_and(|e| e == "md") {
-                included_md.insert(normalize(&target));
+                included_md.insert(target.clone());
             }
             check_include(page, &inc, &target, &mut problems);
         }
         check_cargo_packages(page, &text, packages, &mut problems);
         check_rust_blocks(page, &text, &mut problems);
+        check_mermaid_labels(page, &text, &mut problems);
     }
 
     check_summary(book_dir, &pages, &included_md, &mut problems);
@@ -241,6 +249,8 @@ pub struct Include {
     pub directive: String,
     pub path: String,
     pub selection: Selection,
+    /// The directive's line is inside a blockquote (starts with `>`).
+    pub in_blockquote: bool,
 }
 
 /// Finds the include directives of a page, the way mdbook reads them:
@@ -262,7 +272,9 @@ pub fn find_includes(text: &str) -> Vec<Include> {
                 continue;
             }
             let body = body.trim_start();
-            let Some(body) = body.strip_prefix('#') else { continue };
+            let Some(body) = body.strip_prefix('#') else {
+                continue;
+            };
             let mut words = body.split_whitespace();
             let kind = words.next().unwrap_or("");
             if kind != "include" && kind != "rustdoc_include" {
@@ -275,9 +287,10 @@ pub fn find_includes(text: &str) -> Vec<Include> {
             };
             found.push(Include {
                 line: i + 1,
-                directive: format!("{{{{{}}}}}", body.trim_end()),
+                directive: format!("{{{{#{}}}}}", body.trim_end()),
                 path: path.to_string(),
                 selection: parse_selection(props),
+                in_blockquote: line.trim_start().starts_with('>'),
             });
         }
     }
@@ -287,7 +300,9 @@ pub fn find_includes(text: &str) -> Vec<Include> {
 /// mdbook's rule: a number (or nothing) first means a line range, anything
 /// else is an anchor name.
 fn parse_selection(props: Option<&str>) -> Selection {
-    let Some(props) = props else { return Selection::Whole };
+    let Some(props) = props else {
+        return Selection::Whole;
+    };
     let mut parts = props.splitn(2, ':');
     let first = parts.next().unwrap_or("");
     let second = parts.next();
@@ -321,33 +336,27 @@ fn check_include(page: &Path, inc: &Include, target: &Path, problems: &mut Vec<P
                 ProblemKind::MissingIncludeFile,
                 page,
                 inc.line,
-                format!(
-                    "{} names a file that cannot be read ({}): {e}",
-                    inc.directive,
-                    target.display()
-                ),
+                format!("{} names a file that cannot be read: {e}", inc.directive),
             ));
             return;
         }
     };
-    match &inc.selection {
-        Selection::Whole => {}
-        Selection::Anchor(name) => check_anchor(page, inc, target, &content, name, problems),
+    let count = content.lines().count();
+    // How many lines the include pastes in; `None` when the selection is
+    // already reported as broken.
+    let selected = match &inc.selection {
+        Selection::Whole => Some(count),
+        Selection::Anchor(name) => check_anchor(page, inc, &content, name, problems),
         Selection::Lines(start, end) => {
-            let count = content.lines().count();
             let bad = |msg: String| problem(ProblemKind::LineRangeOutOfBounds, page, inc.line, msg);
             if *start == Some(0) || *end == Some(0) {
-                problems.push(bad(format!(
-                    "{}: line numbers start at 1",
-                    inc.directive
-                )));
+                problems.push(bad(format!("{}: line numbers start at 1", inc.directive)));
             }
             for n in [start, end].into_iter().flatten() {
                 if *n > count {
                     problems.push(bad(format!(
-                        "{}: line {n} is past the end of {} ({count} lines)",
-                        inc.directive,
-                        target.display()
+                        "{}: line {n} is past the end of the file ({count} lines)",
+                        inc.directive
                     )));
                     break;
                 }
@@ -357,7 +366,24 @@ fn check_include(page: &Path, inc: &Include, target: &Path, problems: &mut Vec<P
                     problems.push(bad(format!("{}: range runs backwards", inc.directive)));
                 }
             }
+            let first = start.unwrap_or(1).max(1);
+            let last = end.unwrap_or(count).min(count);
+            Some((last + 1).saturating_sub(first))
         }
+    };
+    if inc.in_blockquote && selected.is_some_and(|n| n > 1) {
+        problems.push(problem(
+            ProblemKind::IncludeInBlockquote,
+            page,
+            inc.line,
+            format!(
+                "{} pastes {} lines into a `>` quote: mdbook does not prefix them with `>`, \
+                 so the quote ends after the first line and the rest of the code spills out; \
+                 move the code block out of the quote (or include a single line)",
+                inc.directive,
+                selected.unwrap_or(0)
+            ),
+        ));
     }
 }
 
@@ -375,11 +401,10 @@ fn anchor_after<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
 fn check_anchor(
     page: &Path,
     inc: &Include,
-    target: &Path,
     content: &str,
     name: &str,
     problems: &mut Vec<Problem>,
-) {
+) -> Option<usize> {
     let mut start = None;
     let mut end = None;
     for (i, line) in content.lines().enumerate() {
@@ -391,7 +416,8 @@ fn check_anchor(
         }
     }
     let msg = match (start, end) {
-        (Some(_), Some(_)) => return,
+        // The lines strictly between the two markers.
+        (Some(s), Some(e)) => return Some(e - s - 1),
         (None, _) => {
             let only_end = content
                 .lines()
@@ -406,20 +432,19 @@ fn check_anchor(
                 page,
                 inc.line,
                 format!(
-                    "{}: {} has no `ANCHOR: {name}` line{hint}; mdbook would silently include nothing",
-                    inc.directive,
-                    target.display()
+                    "{}: the file has no `ANCHOR: {name}` line{hint}; mdbook would silently include nothing",
+                    inc.directive
                 ),
             ));
-            return;
+            return None;
         }
         (Some(line), None) => format!(
-            "{}: {} has `ANCHOR: {name}` on line {line} but no `ANCHOR_END: {name}` after it",
-            inc.directive,
-            target.display()
+            "{}: the file has `ANCHOR: {name}` on line {line} but no `ANCHOR_END: {name}` after it",
+            inc.directive
         ),
     };
     problems.push(problem(ProblemKind::UnclosedAnchor, page, inc.line, msg));
+    None
 }
 
 // ---------------------------------------------------------------------------
@@ -471,7 +496,8 @@ fn check_summary(
     }
     for page in pages {
         let norm = normalize(page);
-        if norm == normalize(&summary_path) || linked.contains(&norm) || included_md.contains(&norm) {
+        if norm == normalize(&summary_path) || linked.contains(&norm) || included_md.contains(&norm)
+        {
             continue;
         }
         problems.push(problem(
@@ -632,10 +658,9 @@ fn check_rust_blocks(page: &Path, text: &str, problems: &mut Vec<Problem>) {
         if !block.info.starts_with("rust") {
             continue;
         }
-        let typed = block
-            .body
-            .iter()
-            .find(|(_, l)| !l.trim().trim_start_matches('>').trim().is_empty() && !is_include_line(l));
+        let typed = block.body.iter().find(|(_, l)| {
+            !l.trim().trim_start_matches('>').trim().is_empty() && !is_include_line(l)
+        });
         if let Some((line, content)) = typed {
             problems.push(problem(
                 ProblemKind::TypedRust,
@@ -649,6 +674,38 @@ fn check_rust_blocks(page: &Path, text: &str, problems: &mut Vec<Problem>) {
                     content.trim()
                 ),
             ));
+        }
+    }
+}
+
+/// Node labels in ```mermaid blocks that mermaid would read as a list.
+fn check_mermaid_labels(page: &Path, text: &str, problems: &mut Vec<Problem>) {
+    for block in code_blocks(text)
+        .into_iter()
+        .filter(|b| b.info.starts_with("mermaid"))
+    {
+        for (line, content) in &block.body {
+            let bytes = content.as_bytes();
+            for (i, b) in bytes.iter().enumerate() {
+                if !matches!(b, b'[' | b'(' | b'{') {
+                    continue;
+                }
+                let label = content[i + 1..].trim_start_matches('"');
+                let digits = label.bytes().take_while(u8::is_ascii_digit).count();
+                if digits > 0 && label[digits..].starts_with(". ") {
+                    problems.push(problem(
+                        ProblemKind::MermaidListLabel,
+                        page,
+                        *line,
+                        format!(
+                            "mermaid label `{}` starts like a numbered list and renders as \
+                             \"Unsupported markdown: list\"; write `Step 1: ...` or `1 - ...`",
+                            label.trim_end_matches(['"', ']', ')', '}'])
+                        ),
+                    ));
+                    break;
+                }
+            }
         }
     }
 }

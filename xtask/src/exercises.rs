@@ -61,7 +61,9 @@ pub fn discover(root: &Path) -> Result<Vec<Exercise>, String> {
     for chapter in chapter_dirs {
         let crate_abs = chapter.join("exercises");
         let tests_dir = crate_abs.join("tests");
-        let Ok(entries) = fs::read_dir(&tests_dir) else { continue };
+        let Ok(entries) = fs::read_dir(&tests_dir) else {
+            continue;
+        };
         let mut names: Vec<String> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "rs"))
@@ -83,8 +85,9 @@ pub fn discover(root: &Path) -> Result<Vec<Exercise>, String> {
                 let title = fs::read_to_string(&skeleton)
                     .ok()
                     .and_then(|s| {
-                        s.lines()
-                            .find_map(|l| l.trim().strip_prefix("//!").map(|t| t.trim().to_string()))
+                        s.lines().find_map(|l| {
+                            l.trim().strip_prefix("//!").map(|t| t.trim().to_string())
+                        })
                     })
                     .unwrap_or_else(|| format!("{name} (no skeleton src/{name}.rs yet)"));
                 Exercise {
@@ -97,7 +100,11 @@ pub fn discover(root: &Path) -> Result<Vec<Exercise>, String> {
             .collect();
         // Numbered exercises in number order, unnumbered ones after, by name.
         exercises.sort_by(|a, b| {
-            (a.number().is_none(), a.number(), &a.name).cmp(&(b.number().is_none(), b.number(), &b.name))
+            (a.number().is_none(), a.number(), &a.name).cmp(&(
+                b.number().is_none(),
+                b.number(),
+                &b.name,
+            ))
         });
         all.extend(exercises);
     }
@@ -153,17 +160,18 @@ pub fn judge_solution(name: &str, output: &str, exit_ok: bool) -> Vec<String> {
         match t.outcome {
             Outcome::Ok => {}
             Outcome::Failed => problems.push(format!("test {} FAILS against the solution", t.name)),
-            Outcome::Ignored => problems.push(format!(
-                "test {} is ignored, so it checks nothing",
-                t.name
-            )),
+            Outcome::Ignored => {
+                problems.push(format!("test {} is ignored, so it checks nothing", t.name))
+            }
         }
     }
     if bin.passed() == 0 && problems.is_empty() {
         problems.push(format!("tests/{name}.rs ran no test against the solution"));
     }
     if !bin.finished && problems.is_empty() {
-        problems.push(format!("tests/{name}.rs stopped before its summary (crashed?)"));
+        problems.push(format!(
+            "tests/{name}.rs stopped before its summary (crashed?)"
+        ));
     }
     if !exit_ok && problems.is_empty() {
         problems.push("cargo test exited with failure against the solution".to_string());
@@ -201,7 +209,11 @@ pub fn judge_skeleton(name: &str, output: &str) -> Vec<String> {
             Outcome::Failed => {
                 // Without a failures section (a crash) the whole output is
                 // all we have to go on.
-                let text = if t.output.is_empty() { output } else { &t.output };
+                let text = if t.output.is_empty() {
+                    output
+                } else {
+                    &t.output
+                };
                 if !text.contains("Exercise") {
                     problems.push(format!(
                         "test {} fails against the skeleton, but its output does not say \

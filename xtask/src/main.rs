@@ -1,1 +1,462 @@
-fn main() { println!("xtask: not written yet"); }
+//! `cargo xtask <command>`: the project's tasks. Run `cargo xtask help`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use xtask::bookcheck::{self, Problem};
+use xtask::exercises::{self, Exercise};
+use xtask::{run, testoutput, tools};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  book           install the pinned mdBook if needed, build the book and serve it
+                 at http://127.0.0.1:3000 (rebuilds on change; Ctrl-C stops)
+  book --build   only build the book, into target/book
+  test           everything CI runs: workspace tests, the two-sided exercise
+                 check, the book build and its checks
+  exercises      your progress through the exercises, and which one is next
+  check-book     the book checks only: sources, build, generated HTML";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let ctx = Ctx::new();
+    let result = match args.as_slice() {
+        ["book"] => cmd_book(&ctx, false),
+        ["book", "--build"] => cmd_book(&ctx, true),
+        ["test"] => return cmd_test(&ctx),
+        ["exercises"] => cmd_exercises(&ctx),
+        ["check-book"] => check_book(&ctx).map_err(|p| book_failure(&p)),
+        ["help"] | ["--help"] | ["-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Where things are, worked out once.
+struct Ctx {
+    root: PathBuf,
+    /// The cargo that started us, so children use the same toolchain.
+    cargo: String,
+    /// Scratch space for captured output.
+    scratch: PathBuf,
+}
+
+impl Ctx {
+    fn new() -> Ctx {
+        // xtask/ sits in the repository root. `cargo run` tells us where at
+        // run time; the compile-time path is only a fallback, because a
+        // checkout moved together with its target/ would not rebuild the
+        // xtask and would still point at the old place.
+        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+        let root = manifest_dir
+            .parent()
+            .expect("xtask's manifest dir has a parent")
+            .to_path_buf();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let scratch = root.join("target").join("xtask");
+        Ctx {
+            root,
+            cargo,
+            scratch,
+        }
+    }
+
+    fn cargo(&self) -> Command {
+        let mut cmd = Command::new(&self.cargo);
+        cmd.current_dir(&self.root);
+        cmd
+    }
+}
+
+// ---------------------------------------------------------------------------
+// cargo xtask book
+
+fn cmd_book(ctx: &Ctx, build_only: bool) -> Result<(), String> {
+    tools::ensure_tools(&ctx.cargo, &ctx.root)?;
+    tools::ensure_mermaid_js(&ctx.root)?;
+    if build_only {
+        let built = tools::build_book(&ctx.root, &ctx.scratch, None)?;
+        if !built.status.success() {
+            return Err(format!("mdbook build failed ({})", built.status));
+        }
+        println!(
+            "xtask: book built into {}",
+            ctx.root.join("target/book").display()
+        );
+        return Ok(());
+    }
+    // Problems do not stop the preview (an author wants to see the page they
+    // are fixing), but they are shown first.
+    match ctx_packages(ctx) {
+        Ok(packages) => {
+            let problems = bookcheck::check_sources(&ctx.root.join("book"), &packages);
+            for p in &problems {
+                println!("xtask: warning: {}", relative(&ctx.root, p));
+            }
+        }
+        Err(e) => println!("xtask: warning: book checks skipped: {e}"),
+    }
+    println!("xtask: serving the book at http://127.0.0.1:3000 (Ctrl-C to stop)");
+    let status = tools::serve_book(&ctx.root)?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("mdbook serve exited with {status}"))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// cargo xtask check-book
+
+/// Source checks, build, output checks. Returns every problem found.
+fn check_book(ctx: &Ctx) -> Result<(), Vec<String>> {
+    // A setup failure (no cargo metadata, no mdbook) ends the check; it is
+    // printed here so it is in the log next to what led to it.
+    let fatal = |e: String| {
+        println!("xtask: {e}");
+        vec![e]
+    };
+    let mut problems: Vec<String> = Vec::new();
+    let packages = ctx_packages(ctx).map_err(fatal)?;
+
+    println!("xtask: checking the book's sources");
+    for p in bookcheck::check_sources(&ctx.root.join("book"), &packages) {
+        problems.push(relative(&ctx.root, &p));
+    }
+
+    tools::ensure_tools(&ctx.cargo, &ctx.root).map_err(fatal)?;
+    tools::ensure_mermaid_js(&ctx.root).map_err(fatal)?;
+    // A folder of our own, not target/book: an author's `cargo xtask book`
+    // (mdbook serve) rebuilds target/book whenever a file changes, and two
+    // builds deleting and writing one folder at once fail each other.
+    let dest = ctx
+        .scratch
+        .join(format!("book-check-{}", std::process::id()));
+    println!("xtask: building the book into {}", dest.display());
+    let built = tools::build_book(&ctx.root, &ctx.scratch, Some(&dest)).map_err(fatal)?;
+    if !built.status.success() {
+        problems.push(format!("mdbook build failed ({})", built.status));
+    }
+    for p in bookcheck::check_build_log(&built.output) {
+        problems.push(relative(&ctx.root, &p));
+    }
+    println!("xtask: checking the generated HTML");
+    for p in bookcheck::check_html_output(&dest) {
+        problems.push(relative(&ctx.root, &p));
+    }
+
+    if problems.is_empty() {
+        // Nothing to look at; a leftover would only fill target/.
+        let _ = std::fs::remove_dir_all(&dest);
+        println!("xtask: the book is fine");
+        Ok(())
+    } else {
+        println!(
+            "xtask: the built book is kept in {} for a look",
+            dest.display()
+        );
+        println!("xtask: {} problem(s) in the book:", problems.len());
+        for p in &problems {
+            println!("  {p}");
+        }
+        Err(problems)
+    }
+}
+
+/// One problem is shown whole (it may be "mdbook install failed: ..."),
+/// more are counted (they were listed just before).
+fn book_failure(problems: &[String]) -> String {
+    match problems {
+        [one] => one.clone(),
+        many => format!("{} problem(s) in the book", many.len()),
+    }
+}
+
+fn ctx_packages(ctx: &Ctx) -> Result<std::collections::BTreeSet<String>, String> {
+    bookcheck::workspace_packages(&ctx.cargo, &ctx.root)
+}
+
+fn relative(root: &Path, p: &Problem) -> String {
+    let mut p = p.clone();
+    if let Ok(rel) = p.file.strip_prefix(root) {
+        p.file = rel.to_path_buf();
+    }
+    p.to_string()
+}
+
+// ---------------------------------------------------------------------------
+// cargo xtask test
+
+fn cmd_test(ctx: &Ctx) -> ExitCode {
+    type Step<'a> = (&'a str, Box<dyn Fn(&Ctx) -> Result<(), String> + 'a>);
+    let steps: Vec<Step> = vec![
+        ("workspace tests", Box::new(step_workspace_tests)),
+        (
+            "exercises (solutions pass, skeletons fail)",
+            Box::new(step_exercises),
+        ),
+        (
+            "book (build and checks)",
+            Box::new(|c: &Ctx| check_book(c).map_err(|p| book_failure(&p))),
+        ),
+    ];
+    let total = steps.len();
+    let started = Instant::now();
+    let mut outcomes = Vec::new();
+    for (i, (name, step)) in steps.iter().enumerate() {
+        println!("\nxtask: step {}/{total}: {name}", i + 1);
+        let t = Instant::now();
+        let result = step(ctx);
+        let secs = t.elapsed().as_secs_f64();
+        match &result {
+            Ok(()) => println!("xtask: step {}/{total}: {name}: passed ({secs:.1}s)", i + 1),
+            Err(e) => println!(
+                "xtask: step {}/{total}: {name}: FAILED ({secs:.1}s): {e}",
+                i + 1
+            ),
+        }
+        outcomes.push((*name, result.is_ok(), secs));
+    }
+
+    println!(
+        "\nxtask: summary ({:.1}s in all)",
+        started.elapsed().as_secs_f64()
+    );
+    for (name, ok, secs) in &outcomes {
+        println!(
+            "  {:<6} {name} ({secs:.1}s)",
+            if *ok { "passed" } else { "FAILED" }
+        );
+    }
+    let passed = outcomes.iter().filter(|o| o.1).count();
+    let failed = total - passed;
+    println!("xtask: {passed} passed, {failed} failed");
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Every crate's tests except the exercise crates, whose tests fail on the
+/// untouched skeletons by design (step 2 checks those).
+fn step_workspace_tests(ctx: &Ctx) -> Result<(), String> {
+    let packages = ctx_packages(ctx)?;
+    let mut cmd = ctx.cargo();
+    cmd.args(["test", "--workspace", "--no-fail-fast"]);
+    for p in packages.iter().filter(|p| p.ends_with("-exercises")) {
+        cmd.args(["--exclude", p]);
+    }
+    println!("xtask: running {}", run::describe(&cmd));
+    let status = run::inherit(&mut cmd)?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo test exited with {status}"))
+    }
+}
+
+/// For every exercise: all its tests pass on the solution, and all fail on
+/// the untouched skeleton with a message naming the exercise.
+fn step_exercises(ctx: &Ctx) -> Result<(), String> {
+    let all = exercises::discover(&ctx.root)?;
+    if all.is_empty() {
+        println!("xtask: no exercises yet (no chapters/*/exercises/tests/*.rs)");
+        return Ok(());
+    }
+    let mut bad = Vec::new();
+    for ex in &all {
+        let label = format!(
+            "{} ({}, tests/{}.rs)",
+            ex.short_title(),
+            ex.package,
+            ex.name
+        );
+        println!("xtask: exercise {label}");
+        // The side's name goes out before its (maybe long) cargo run, so a
+        // CI log shows what is being built.
+        side_started("solution");
+
+        let mut cmd = ctx.cargo();
+        cmd.args([
+            "test",
+            "-p",
+            &ex.package,
+            "--no-fail-fast",
+            "--features",
+            "solution",
+            "--test",
+            &ex.name,
+        ]);
+        let problems = match run::capture(&mut cmd, &ctx.scratch, false) {
+            Ok(out) => exercises::judge_solution(&ex.name, &out.output, out.status.success())
+                .into_iter()
+                .map(|p| (p, Some(out.output.clone())))
+                .collect(),
+            Err(e) => vec![(e, None)],
+        };
+        report_side(&label, "solution", &problems, &mut bad);
+
+        match exercises::skeleton_edited(&ctx.root, ex) {
+            Some(true) => {
+                println!(
+                    "    skeleton: skipped, {} differs from git HEAD (edited); \
+                     restore it to check that the tests fail on it",
+                    ex.skeleton().display()
+                );
+                continue;
+            }
+            Some(false) => {}
+            None => println!(
+                "    (git cannot tell whether the skeleton was edited; checking it anyway)"
+            ),
+        }
+        side_started("skeleton");
+        let mut cmd = ctx.cargo();
+        cmd.args([
+            "test",
+            "-p",
+            &ex.package,
+            "--no-fail-fast",
+            "--test",
+            &ex.name,
+        ]);
+        let problems = match run::capture(&mut cmd, &ctx.scratch, false) {
+            Ok(out) => exercises::judge_skeleton(&ex.name, &out.output)
+                .into_iter()
+                .map(|p| (p, Some(out.output.clone())))
+                .collect(),
+            Err(e) => vec![(e, None)],
+        };
+        report_side(&label, "skeleton", &problems, &mut bad);
+    }
+    if bad.is_empty() {
+        println!(
+            "xtask: all {} exercises pass on their solutions and fail on their skeletons",
+            all.len()
+        );
+        Ok(())
+    } else {
+        println!("xtask: exercise problems:");
+        for b in &bad {
+            println!("  {b}");
+        }
+        Err(format!("{} exercise problem(s)", bad.len()))
+    }
+}
+
+fn side_started(side: &str) {
+    use std::io::Write;
+    print!("    {side}: ");
+    // Only progress output; a failed flush loses nothing that matters.
+    let _ = std::io::stdout().flush();
+}
+
+fn report_side(
+    label: &str,
+    side: &str,
+    problems: &[(String, Option<String>)],
+    bad: &mut Vec<String>,
+) {
+    if problems.is_empty() {
+        println!("ok");
+        return;
+    }
+    println!("FAILED");
+    for (p, _) in problems {
+        println!("      {p}");
+        bad.push(format!("{label}, {side}: {p}"));
+    }
+    // The cargo output once, so the cause is in the log without a rerun.
+    if let Some((_, Some(output))) = problems.first() {
+        println!("    ---- cargo output ({side}) ----");
+        for line in output.lines() {
+            println!("    | {line}");
+        }
+        println!("    ----");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// cargo xtask exercises
+
+fn cmd_exercises(ctx: &Ctx) -> Result<(), String> {
+    let all = exercises::discover(&ctx.root)?;
+    if all.is_empty() {
+        println!("No exercises yet.");
+        return Ok(());
+    }
+    let mut done_count = 0;
+    let mut next: Option<&Exercise> = None;
+    let mut i = 0;
+    while i < all.len() {
+        // One cargo run per exercise crate: it builds once and runs every test file.
+        let package = &all[i].package;
+        let end = all[i..]
+            .iter()
+            .position(|e| &e.package != package)
+            .map_or(all.len(), |n| i + n);
+        let chapter = &all[i..end];
+        println!("{} ({})", package, chapter[0].crate_dir.display());
+        let mut cmd = ctx.cargo();
+        cmd.args(["test", "-p", package, "--no-fail-fast", "--tests"]);
+        // A run that cannot start leaves the chapter's exercises not done;
+        // the reader still gets the list, and the message says why.
+        let binaries = match run::capture(&mut cmd, &ctx.scratch, false) {
+            Ok(out) => {
+                if testoutput::compile_failed(&out.output) {
+                    println!(
+                        "  (does not compile: run `cargo test -p {package}` to see the errors)"
+                    );
+                }
+                testoutput::parse(&out.output)
+            }
+            Err(e) => {
+                println!("  (could not run the tests: {e})");
+                Vec::new()
+            }
+        };
+        for ex in chapter {
+            let done = exercises::is_done(&binaries, &ex.name);
+            if done {
+                done_count += 1;
+            } else if next.is_none() {
+                next = Some(ex);
+            }
+            println!("  [{}] {}", if done { "done" } else { "todo" }, ex.title);
+        }
+        i = end;
+    }
+    println!();
+    match next {
+        Some(ex) => {
+            println!("{done_count} of {} exercises done.", all.len());
+            println!(
+                "Next: {} — edit {}, then run cargo test -p {}",
+                ex.short_title(),
+                ex.skeleton().display(),
+                ex.package
+            );
+        }
+        None => println!("All {} exercises done", all.len()),
+    }
+    Ok(())
+}

@@ -36,9 +36,12 @@ pub fn capture(cmd: &mut Command, scratch_dir: &Path, echo: bool) -> Result<Capt
         NEXT.fetch_add(1, Ordering::Relaxed)
     ));
     let file = File::create(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-    let file2 = file
-        .try_clone()
-        .map_err(|e| format!("cannot share {} between stdout and stderr: {e}", path.display()))?;
+    let file2 = file.try_clone().map_err(|e| {
+        format!(
+            "cannot share {} between stdout and stderr: {e}",
+            path.display()
+        )
+    })?;
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::from(file))

@@ -74,14 +74,17 @@ pub fn parse(output: &str) -> Vec<Binary> {
             });
             continue;
         }
-        if binaries.is_empty() && (trimmed.starts_with("test ") || trimmed.starts_with("running ")) {
+        if binaries.is_empty() && (trimmed.starts_with("test ") || trimmed.starts_with("running "))
+        {
             binaries.push(Binary {
                 source: String::new(),
                 tests: Vec::new(),
                 finished: false,
             });
         }
-        let Some(current) = binaries.last_mut() else { continue };
+        let Some(current) = binaries.last_mut() else {
+            continue;
+        };
 
         if trimmed.starts_with("test result:") {
             capturing = None;

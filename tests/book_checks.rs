@@ -1,0 +1,364 @@
+//! The book checks: the real book passes them, and a deliberately broken
+//! book trips every one of them.
+//!
+//! mdBook itself exits 0 on a missing include file and says nothing about a
+//! missing anchor, so these checks are all that stands between a typo and a
+//! published page with an empty code block. Each kind of breakage is asserted
+//! on its own, so a checker that stops seeing one fails here.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use xtask::bookcheck::{
+    check_build_log, check_html_output, check_sources, find_cargo_packages, workspace_packages,
+    Problem, ProblemKind,
+};
+
+fn repo_root() -> PathBuf {
+    // At run time, so a checkout moved with its target/ still checks itself.
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
+
+/// A fresh empty directory under the system temp dir, unique to this test.
+fn scratch(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "byo-book-checks-{}-{}-{name}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    // Left over only if a pid was reused; starting clean matters more.
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("creating a scratch dir in the temp dir");
+    dir
+}
+
+fn write(path: &Path, text: &str) {
+    fs::create_dir_all(path.parent().expect("scratch files have a parent")).expect("mkdir");
+    fs::write(path, text).expect("writing a scratch file");
+}
+
+fn packages() -> BTreeSet<String> {
+    ["ch01-blocking", "ch02-exercises"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+#[test]
+fn the_real_book_passes_the_source_checks() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let packages = workspace_packages(&cargo, &repo_root()).expect("cargo metadata");
+    assert!(
+        packages.contains("xtask") && packages.contains("ch01-blocking"),
+        "{packages:?}"
+    );
+    let problems = check_sources(&repo_root().join("book"), &packages);
+    let listed: Vec<String> = problems.iter().map(Problem::to_string).collect();
+    assert!(
+        problems.is_empty(),
+        "the book has problems:\n{}",
+        listed.join("\n")
+    );
+}
+
+/// The source file the broken book includes from: one good anchor, one
+/// anchor that is never closed, ten lines in all.
+const CODE: &str = "\
+// ANCHOR: good
+fn good() {}
+// ANCHOR_END: good
+
+// ANCHOR: open
+fn open() {}
+
+fn six() {}
+fn seven() {}
+fn eight() {}
+";
+
+/// Builds a book with exactly one of each problem (and some correct
+/// constructs that must not be reported).
+fn broken_book() -> PathBuf {
+    let dir = scratch("broken");
+    write(&dir.join("src/code.rs"), CODE);
+    write(
+        &dir.join("book/SUMMARY.md"),
+        "# Summary\n\n[Introduction](intro.md)\n\n- [Chapter](chapter.md)\n- [Draft]()\n",
+    );
+    write(
+        &dir.join("book/intro.md"),
+        "# Intro\n\nAll fine here:\n\n```rust,noplayground\n{{#include ../src/code.rs:good}}\n```\n\n\
+         ```console\n$ cargo run -p ch01-blocking\n```\n\nRun `cargo test -p ch02-exercises`.\n\n\
+         ````markdown\n```rust\nthis is shown as text, inside a four-backtick block\n```\n````\n\n\
+         Escaped: \\{{#include nothing.rs}}\n\n{{#include ../src/code.rs:2:3}}\n{{#include ../src/code.rs:8:}}\n\n\
+         ```mermaid\nflowchart LR\n    a[\"Step 1. fine\"] --> b[2 - fine]\n```\n\n\
+         > One line in a quote is fine:\n> ```rust,noplayground\n> {{#include ../src/code.rs:good}}\n> ```\n",
+    );
+    write(
+        &dir.join("book/chapter.md"),
+        "# Chapter\n\
+         \n\
+         {{#include ../src/missing.rs}}\n\
+         {{#rustdoc_include ../src/code.rs:nope}}\n\
+         {{#include ../src/code.rs:open}}\n\
+         {{#include ../src/code.rs:5:500}}\n\
+         \n\
+         Then `cargo run -p no-such-crate` shows it.\n\
+         \n\
+         ```rust\n\
+         fn typed_in() {}\n\
+         ```\n\
+         \n\
+         > [!WARNING]\n\
+         > ```rust,noplayground\n\
+         > {{#include ../src/code.rs:6:9}}\n\
+         > ```\n\
+         \n\
+         ```mermaid\n\
+         flowchart TD\n\
+         \x20   a[\"1. Numbered\"] --> b(\"Step 2: fine\")\n\
+         ```\n",
+    );
+    write(&dir.join("book/orphan.md"), "# Nobody links here\n");
+    dir
+}
+
+/// The problems of `kind` in the broken book.
+fn found(kind: ProblemKind) -> Vec<Problem> {
+    let dir = broken_book();
+    let all = check_sources(&dir.join("book"), &packages());
+    let _ = fs::remove_dir_all(&dir);
+    let of_kind: Vec<Problem> = all.iter().filter(|p| p.kind == kind).cloned().collect();
+    assert_eq!(
+        of_kind.len(),
+        1,
+        "expected exactly one {kind:?} problem, got all of:\n{}",
+        all.iter()
+            .map(|p| format!("{p}  [{:?}]", p.kind))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    of_kind
+}
+
+fn assert_at(p: &Problem, file: &str, line: usize, mentions: &str) {
+    assert!(p.file.ends_with(file), "{p} should be in {file}");
+    assert_eq!(p.line, line, "{p} should be on line {line}");
+    assert!(
+        p.message.contains(mentions),
+        "{p} should mention {mentions:?}"
+    );
+}
+
+#[test]
+fn missing_include_file_is_caught() {
+    assert_at(
+        &found(ProblemKind::MissingIncludeFile)[0],
+        "chapter.md",
+        3,
+        "missing.rs",
+    );
+}
+
+#[test]
+fn missing_anchor_is_caught() {
+    assert_at(
+        &found(ProblemKind::MissingAnchor)[0],
+        "chapter.md",
+        4,
+        "nope",
+    );
+}
+
+#[test]
+fn anchor_without_anchor_end_is_caught() {
+    assert_at(
+        &found(ProblemKind::UnclosedAnchor)[0],
+        "chapter.md",
+        5,
+        "ANCHOR_END: open",
+    );
+}
+
+#[test]
+fn out_of_range_lines_are_caught() {
+    assert_at(
+        &found(ProblemKind::LineRangeOutOfBounds)[0],
+        "chapter.md",
+        6,
+        "500",
+    );
+}
+
+#[test]
+fn page_missing_from_summary_is_caught() {
+    assert_at(
+        &found(ProblemKind::PageNotInSummary)[0],
+        "orphan.md",
+        0,
+        "SUMMARY.md",
+    );
+}
+
+#[test]
+fn unknown_package_is_caught() {
+    assert_at(
+        &found(ProblemKind::UnknownPackage)[0],
+        "chapter.md",
+        8,
+        "no-such-crate",
+    );
+}
+
+#[test]
+fn typed_rust_is_caught() {
+    assert_at(
+        &found(ProblemKind::TypedRust)[0],
+        "chapter.md",
+        11,
+        "typed_in",
+    );
+}
+
+#[test]
+fn multi_line_include_in_a_quote_is_caught() {
+    assert_at(
+        &found(ProblemKind::IncludeInBlockquote)[0],
+        "chapter.md",
+        16,
+        "4 lines",
+    );
+}
+
+#[test]
+fn mermaid_label_that_looks_like_a_list_is_caught() {
+    assert_at(
+        &found(ProblemKind::MermaidListLabel)[0],
+        "chapter.md",
+        21,
+        "1. Numbered",
+    );
+}
+
+#[test]
+fn the_broken_book_has_nothing_else_wrong() {
+    let dir = broken_book();
+    let all = check_sources(&dir.join("book"), &packages());
+    let _ = fs::remove_dir_all(&dir);
+    let kinds: BTreeSet<ProblemKind> = all.iter().map(|p| p.kind).collect();
+    let expected: BTreeSet<ProblemKind> = [
+        ProblemKind::MissingIncludeFile,
+        ProblemKind::MissingAnchor,
+        ProblemKind::UnclosedAnchor,
+        ProblemKind::LineRangeOutOfBounds,
+        ProblemKind::PageNotInSummary,
+        ProblemKind::UnknownPackage,
+        ProblemKind::TypedRust,
+        ProblemKind::IncludeInBlockquote,
+        ProblemKind::MermaidListLabel,
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(kinds, expected, "{all:#?}");
+    assert_eq!(
+        all.len(),
+        9,
+        "the correct constructs in intro.md must not be reported: {all:#?}"
+    );
+}
+
+#[test]
+fn anchor_end_before_anchor_is_not_a_closed_anchor() {
+    let dir = scratch("order");
+    write(
+        &dir.join("code.rs"),
+        "// ANCHOR_END: a\nfn a() {}\n// ANCHOR: a\n",
+    );
+    write(&dir.join("book/SUMMARY.md"), "- [P](p.md)\n");
+    write(
+        &dir.join("book/p.md"),
+        "```rust\n{{#include ../code.rs:a}}\n```\n",
+    );
+    let all = check_sources(&dir.join("book"), &packages());
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0].kind, ProblemKind::UnclosedAnchor);
+}
+
+#[test]
+fn summary_link_to_a_missing_page_is_caught() {
+    let dir = scratch("summary");
+    write(&dir.join("book/SUMMARY.md"), "- [Gone](gone.md)\n");
+    let all = check_sources(&dir.join("book"), &packages());
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0].kind, ProblemKind::SummaryLinkMissing);
+}
+
+#[test]
+fn cargo_commands_are_read_in_their_usual_spellings() {
+    let text = "\
+$ cargo run --release -p ch01-blocking
+`cargo bench -p ch03-global-queue` and `cargo test --package ch02-exercises --test join2`
+cargo test -p=a-b && cargo run -pc_d; cargo build
+Plain prose about cargo, and `cargo` alone, with -p elsewhere.
+";
+    let found: Vec<(usize, String)> = find_cargo_packages(text);
+    let expected: Vec<(usize, String)> = [
+        (1, "ch01-blocking"),
+        (2, "ch03-global-queue"),
+        (2, "ch02-exercises"),
+        (3, "a-b"),
+        (3, "c_d"),
+    ]
+    .iter()
+    .map(|(l, n)| (*l, n.to_string()))
+    .collect();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn build_log_errors_and_warnings_are_caught() {
+    let log = " INFO Book building has started\n\
+               ERROR Error updating \"{{#include missing.rs}}\", Could not read file\n\
+               2026-11-29 WARN The command `mdbook-mermaid` was not found\n\
+               INFO Running the html backend\n";
+    let problems = check_build_log(log);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert_eq!(problems[0].line, 2);
+    assert_eq!(problems[1].line, 3);
+    assert!(problems.iter().all(|p| p.kind == ProblemKind::BuildLog));
+    assert!(check_build_log(" INFO Book building has started\n").is_empty());
+}
+
+#[test]
+fn surviving_include_in_html_is_caught() {
+    let dir = scratch("html");
+    write(
+        &dir.join("index.html"),
+        "<html><body><p>fine</p></body></html>\n",
+    );
+    write(
+        &dir.join("sub/chapter.html"),
+        "<html>\n<pre><code>{{#include ../chapters/ch01/src/lib.rs:demo}}</code></pre>\n</html>\n",
+    );
+    let problems = check_html_output(&dir);
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(problems[0].kind, ProblemKind::SurvivingDirective);
+    assert!(problems[0].file.ends_with("sub/chapter.html"));
+    assert_eq!(problems[0].line, 2);
+}
+
+#[test]
+fn an_unbuilt_book_is_not_a_clean_one() {
+    let dir = scratch("empty");
+    let problems = check_html_output(&dir.join("not-built"));
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+}

@@ -84,10 +84,12 @@ impl Schedule for GlobalQueue {
     }
     // ANCHOR_END: run_worker
 
+    // ANCHOR: shutdown
     fn shutdown(&self) {
         lock(&self.shared).shutdown = true;
         self.work_ready.notify_all();
     }
+    // ANCHOR_END: shutdown
 
     fn stats(&self) -> Vec<WorkerStats> {
         snapshot_all(&self.counters)

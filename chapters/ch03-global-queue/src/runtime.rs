@@ -65,6 +65,7 @@ impl Handle {
     }
 }
 
+// ANCHOR: owned_tasks
 /// Every live task, so shutdown can drop the futures of tasks that sit in no
 /// queue (waiting for a wake-up that will never come). Sharded, so workers
 /// finishing tasks at the same time rarely meet on one lock.
@@ -98,6 +99,7 @@ impl OwnedTasks {
         shard.insert(task.id(), task);
         true
     }
+    // ANCHOR_END: owned_tasks
 
     fn remove(&self, id: TaskId) {
         let removed = lock(self.shard(id)).remove(&id);
@@ -109,6 +111,7 @@ impl OwnedTasks {
         self.shards.iter().map(|shard| lock(shard).len()).sum()
     }
 
+    // ANCHOR: close
     /// Refuses new tasks and cancels every live one.
     fn close(&self) {
         self.closed.store(true, Ordering::Release);
@@ -120,6 +123,7 @@ impl OwnedTasks {
             }
         }
     }
+    // ANCHOR_END: close
 }
 
 // ANCHOR: runtime
@@ -216,14 +220,34 @@ impl<S: Schedule> Runtime<S> {
 impl<S: Schedule> Drop for Runtime<S> {
     /// Stops and joins the workers, then drops every unfinished task's
     /// future: the ones in queues and the ones waiting for a wake-up.
+    /// Dropped by one of its own tasks, it leaves that to a helper thread.
     fn drop(&mut self) {
         self.scheduler.shutdown();
-        for thread in self.threads.drain(..) {
-            // A worker only panics on a bug in the scheduler; carry on
-            // shutting down so the tasks are still dropped.
-            let _ = thread.join();
+        let threads = std::mem::take(&mut self.threads);
+        let handle = self.handle.clone();
+        let finish = move || {
+            for thread in threads {
+                // A worker only panics on a bug in the scheduler; carry on
+                // shutting down so the tasks are still dropped.
+                let _ = thread.join();
+            }
+            handle.tasks.close();
+        };
+        if context::worker_index(&*self.scheduler).is_none() {
+            finish();
+            return;
         }
-        self.handle.tasks.close();
+        // A task dropped the last reference to its own runtime, so we are
+        // on one of its workers. A thread cannot join itself, and this one
+        // is in the middle of running a task: let another thread wait for
+        // the workers (this one included) to return, then drop the tasks.
+        let helper = thread::Builder::new()
+            .name("runtime-shutdown".into())
+            .spawn(finish);
+        // Nobody waits for the helper. If the OS refused to start it, the
+        // workers still stop (shutdown was called); only the futures of
+        // unfinished tasks are then left undropped.
+        drop(helper);
     }
 }
 // ANCHOR_END: drop

@@ -104,8 +104,11 @@ impl State {
             Ok(_) => AfterPoll::Idle,
             Err(actual) => {
                 debug_assert_eq!(actual, NOTIFIED, "only a wake can change RUNNING");
-                // Nobody else touches a NOTIFIED task, so a plain store is enough.
-                self.0.store(SCHEDULED, Ordering::Release);
+                // A swap, not a plain store: wakes keep writing NOTIFIED
+                // back (see `wake`), and only a read-modify-write is sure to
+                // read the last of those writes, so that the next poll sees
+                // whatever the last waker published before it woke us.
+                self.0.swap(SCHEDULED, Ordering::AcqRel);
                 AfterPoll::Reschedule
             }
         }

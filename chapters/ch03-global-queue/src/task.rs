@@ -64,6 +64,9 @@ where
     F::Output: Send + 'static,
 {
     /// Builds the task; the caller must schedule the returned `Task` once.
+    // Not `Self`: one cell, handed out twice, as the queue's `Task` and
+    // behind the `JoinHandle`.
+    #[allow(clippy::new_ret_no_self)]
     pub(crate) fn new(id: TaskId, future: F, handle: Weak<Handle>) -> (Task, JoinHandle<F::Output>) {
         let cell = Arc::new(TaskCell {
             id,
@@ -119,6 +122,7 @@ where
     }
     // ANCHOR_END: poll_future
 
+    // ANCHOR: finish
     /// Stores the result for the `JoinHandle` and wakes whoever awaits it.
     fn finish(&self, result: Result<F::Output, JoinError>) {
         self.state.complete();
@@ -134,6 +138,7 @@ where
             waker.wake();
         }
     }
+    // ANCHOR_END: finish
 }
 
 /// Drops the future in its slot, in place. A panic inside the future's `Drop`
@@ -196,6 +201,7 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    // ANCHOR: poll_join
     fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<F::Output, JoinError>> {
         let mut out = lock(&self.output);
         if let Some(result) = out.result.take() {
@@ -210,6 +216,7 @@ where
         }
         Poll::Pending
     }
+    // ANCHOR_END: poll_join
 
     fn abort(self: Arc<Self>) {
         self.aborted.store(true, Ordering::Release);

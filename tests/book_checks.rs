@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use xtask::bookcheck::{
-    check_build_log, check_html_output, check_sources, find_cargo_packages, workspace_packages,
-    Problem, ProblemKind,
+    chapter_of, check_build_log, check_html_output, check_sources, find_cargo_commands,
+    find_cargo_packages, warning_boxes, workspace_packages, CargoCommand, Problem, ProblemKind,
 };
 
 fn repo_root() -> PathBuf {
@@ -361,4 +361,223 @@ fn an_unbuilt_book_is_not_a_clean_one() {
     let problems = check_html_output(&dir.join("not-built"));
     let _ = fs::remove_dir_all(&dir);
     assert_eq!(problems.len(), 1, "{problems:#?}");
+}
+
+// ---------------------------------------------------------------------------
+// Chapter pages: source folder, commands, the warning box about the article
+
+/// A book with one chapter page, `ch01-blocking.md`, holding `body`.
+fn chapter_book(body: &str) -> Vec<Problem> {
+    let dir = scratch("chapter");
+    write(&dir.join("chapters/ch01-blocking/src/lib.rs"), CODE);
+    write(
+        &dir.join("book/SUMMARY.md"),
+        "- [Blocking](ch01-blocking.md)\n",
+    );
+    write(&dir.join("book/ch01-blocking.md"), body);
+    let packages: BTreeSet<String> = ["ch01-blocking", "ch01-exercises"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let all = check_sources(&dir.join("book"), &packages);
+    let _ = fs::remove_dir_all(&dir);
+    all
+}
+
+const GOOD_CHAPTER: &str = "\
+# Chapter 1
+
+The crate is `chapters/ch01-blocking`:
+
+```console
+$ cargo run -p ch01-blocking
+```
+
+> [!WARNING]
+> **Where the usual explanation goes wrong**
+>
+> The article gets this wrong.
+
+Exercises: `cargo test -p ch01-exercises`.
+";
+
+fn kinds(all: &[Problem]) -> Vec<ProblemKind> {
+    all.iter().map(|p| p.kind).collect()
+}
+
+#[test]
+fn a_complete_chapter_page_passes() {
+    let all = chapter_book(GOOD_CHAPTER);
+    assert!(all.is_empty(), "{all:#?}");
+}
+
+#[test]
+fn a_chapter_page_without_its_commands_path_and_warning_is_caught() {
+    let all = chapter_book(
+        "# Chapter 1\n\n```rust,noplayground\n{{#include ../chapters/ch01-blocking/src/lib.rs:good}}\n```\n\n\
+         `cargo test -p ch01-blocking` tests the crate, not the exercises.\n",
+    );
+    assert_eq!(
+        kinds(&all),
+        [
+            ProblemKind::MissingSourcePath,
+            ProblemKind::MissingRunCommand,
+            ProblemKind::MissingExerciseCommand,
+            ProblemKind::MissingArticleWarning,
+        ],
+        "the include names the folder, but a reader never sees it: {all:#?}"
+    );
+    assert!(all[0].message.contains("chapters/ch01-blocking"));
+    assert!(all[1].message.contains("cargo run -p ch01-blocking"));
+    assert!(all[2].message.contains("cargo test -p ch01-exercises"));
+}
+
+#[test]
+fn a_warning_box_must_carry_the_title_and_mention_the_article() {
+    let no_article = GOOD_CHAPTER.replace("The article gets this wrong.", "This is wrong.");
+    assert_eq!(
+        kinds(&chapter_book(&no_article)),
+        [ProblemKind::MissingArticleWarning]
+    );
+    let no_title = GOOD_CHAPTER.replace("**Where the usual explanation goes wrong**", "**Note**");
+    assert_eq!(
+        kinds(&chapter_book(&no_title)),
+        [ProblemKind::MissingArticleWarning]
+    );
+    let a_note = GOOD_CHAPTER.replace("[!WARNING]", "[!NOTE]");
+    assert_eq!(
+        kinds(&chapter_book(&a_note)),
+        [ProblemKind::MissingArticleWarning]
+    );
+    // "article" in plain prose after the box is not in the box.
+    let outside = GOOD_CHAPTER.replace("The article gets this wrong.", "Wrong.")
+        + "\nThe article is discussed above.\n";
+    assert_eq!(
+        kinds(&chapter_book(&outside)),
+        [ProblemKind::MissingArticleWarning]
+    );
+}
+
+#[test]
+fn a_chapter_page_named_for_no_crate_is_caught() {
+    let dir = scratch("nocrate");
+    write(&dir.join("book/SUMMARY.md"), "- [X](ch09-nothing.md)\n");
+    write(
+        &dir.join("book/ch09-nothing.md"),
+        &GOOD_CHAPTER.replace("ch01-exercises", "ch02-exercises"),
+    );
+    let all = check_sources(&dir.join("book"), &packages());
+    let _ = fs::remove_dir_all(&dir);
+    // No package ch09-nothing: the folder and run command cannot be right;
+    // no ch09-exercises package: no exercise command is asked for.
+    assert_eq!(kinds(&all), [ProblemKind::MissingSourcePath], "{all:#?}");
+    assert!(all[0].message.contains("no such package"), "{all:#?}");
+}
+
+#[test]
+fn chapter_pages_are_told_apart_from_other_pages() {
+    assert_eq!(
+        chapter_of(Path::new("book/ch03-global-queue.md")).as_deref(),
+        Some("ch03-global-queue")
+    );
+    for other in [
+        "book/introduction.md",
+        "book/measuring.md",
+        "book/ch3-x.md",
+        "book/ch03.md",
+        "book/ch03-x.txt",
+    ] {
+        assert_eq!(chapter_of(Path::new(other)), None, "{other}");
+    }
+}
+
+#[test]
+fn warning_boxes_are_read_to_their_last_quoted_line() {
+    let text = "> [!NOTE]\n> not this one\n\nText.\n\n> [!WARNING]\n> **Title**\n>\n> body line\n\nAfter.\n> [!WARNING]\n> last";
+    let boxes = warning_boxes(text);
+    assert_eq!(boxes.len(), 2, "{boxes:#?}");
+    assert_eq!(boxes[0].0, 6);
+    assert_eq!(boxes[0].1, "**Title**\n\nbody line\n");
+    assert_eq!(boxes[1], (12, "last\n".to_string()));
+}
+
+#[test]
+fn cargo_commands_keep_their_subcommand() {
+    let found =
+        find_cargo_commands("Run `cargo run --release -p a` then `cargo test -p b-exercises`.");
+    let expected = [("run", "a"), ("test", "b-exercises")]
+        .iter()
+        .map(|(sub, p)| CargoCommand {
+            line: 1,
+            subcommand: sub.to_string(),
+            package: p.to_string(),
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(found, expected);
+}
+
+// ---------------------------------------------------------------------------
+// The xtask's other inputs: loom models, the browser test's pinned packages
+
+#[test]
+fn loom_models_are_found_in_chapter_crates_only() {
+    let chapters = Path::new("/repo/chapters");
+    let metadata = xtask::serde_json::json!({ "packages": [
+        { "name": "ch03-global-queue", "manifest_path": "/repo/chapters/ch03-global-queue/Cargo.toml",
+          "targets": [
+            { "name": "loom", "kind": ["test"], "src_path": "/repo/chapters/ch03-global-queue/tests/loom.rs" },
+            { "name": "loom_queue", "kind": ["test"], "src_path": "/repo/chapters/ch03-global-queue/tests/loom_queue.rs" },
+            { "name": "smoke", "kind": ["test"], "src_path": "/repo/chapters/ch03-global-queue/tests/smoke.rs" },
+            { "name": "loom", "kind": ["bin"], "src_path": "/repo/chapters/ch03-global-queue/src/bin/loom.rs" }
+          ] },
+        { "name": "bench", "manifest_path": "/repo/bench/Cargo.toml",
+          "targets": [ { "name": "loom", "kind": ["test"], "src_path": "/repo/bench/tests/loom.rs" } ] }
+    ]});
+    let found: Vec<(String, String)> = xtask::loom::loom_tests(&metadata, chapters)
+        .into_iter()
+        .map(|t| (t.package, t.test))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("ch03-global-queue".to_string(), "loom".to_string()),
+            ("ch03-global-queue".to_string(), "loom_queue".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn the_workspace_has_the_chapter_3_loom_model() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let found = xtask::loom::discover(&cargo, &repo_root()).expect("cargo metadata");
+    assert!(
+        found
+            .iter()
+            .any(|t| t.package == "ch03-global-queue" && t.test == "loom"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn the_browser_test_pins_playwright_core_exactly() {
+    let dir = repo_root().join("browser-tests");
+    let read = |f: &str| -> xtask::serde_json::Value {
+        xtask::serde_json::from_str(&fs::read_to_string(dir.join(f)).expect(f)).expect(f)
+    };
+    let wanted = read("package.json")["dependencies"]["playwright-core"]
+        .as_str()
+        .expect("package.json depends on playwright-core")
+        .to_string();
+    assert!(
+        wanted.chars().all(|c| c.is_ascii_digit() || c == '.'),
+        "package.json must pin an exact version, not a range: {wanted}"
+    );
+    let locked = read("package-lock.json")["packages"]["node_modules/playwright-core"]["version"]
+        .as_str()
+        .expect("package-lock.json locks playwright-core")
+        .to_string();
+    assert_eq!(
+        wanted, locked,
+        "package.json and package-lock.json disagree"
+    );
 }

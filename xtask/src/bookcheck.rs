@@ -5,8 +5,10 @@
 //! an anchor is missing (the block comes out empty). A broken book would still
 //! "build". These checks turn each of those silent failures into a problem
 //! with a file and a line, and add the project's own rules: every page is in
-//! `SUMMARY.md`, every `cargo ... -p X` names a real package, and no Rust is
-//! typed into markdown.
+//! `SUMMARY.md`, every `cargo ... -p X` names a real package, no Rust is
+//! typed into markdown, and every chapter page (`chNN-name.md`) names its
+//! folder, gives its `cargo run -p` and exercise commands and corrects the
+//! source article in a "Where the usual explanation goes wrong" box.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -46,6 +48,18 @@ pub enum ProblemKind {
     BuildLog,
     /// A `{{#` directive survived into the generated HTML.
     SurvivingDirective,
+    /// A chapter page (`chNN-name.md`) that never names its crate's folder,
+    /// `chapters/chNN-name`, outside an include: the reader cannot find the
+    /// code (or there is no such crate).
+    MissingSourcePath,
+    /// A chapter page without `cargo run -p chNN-name`.
+    MissingRunCommand,
+    /// A chapter page whose chapter has an exercise crate, without
+    /// `cargo test -p chNN-exercises`.
+    MissingExerciseCommand,
+    /// A chapter page with no `> [!WARNING]` box titled "Where the usual
+    /// explanation goes wrong" that mentions the article.
+    MissingArticleWarning,
 }
 
 /// One thing wrong with the book, located as precisely as we can.
@@ -154,6 +168,7 @@ pub fn check_sources(book_dir: &Path, packages: &BTreeSet<String>) -> Vec<Proble
         check_cargo_packages(page, &text, packages, &mut problems);
         check_rust_blocks(page, &text, &mut problems);
         check_mermaid_labels(page, &text, &mut problems);
+        check_chapter_page(page, &text, packages, &mut problems);
     }
 
     check_summary(book_dir, &pages, &included_md, &mut problems);
@@ -515,6 +530,24 @@ fn check_summary(
 /// Every `cargo <subcommand> ... -p X` / `--package X` on a page, as
 /// (line, package name).
 pub fn find_cargo_packages(text: &str) -> Vec<(usize, String)> {
+    find_cargo_commands(text)
+        .into_iter()
+        .map(|c| (c.line, c.package))
+        .collect()
+}
+
+/// One `cargo <subcommand> ... -p <package>` on a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CargoCommand {
+    pub line: usize,
+    /// The word after `cargo` (`run`, `test`, ...).
+    pub subcommand: String,
+    pub package: String,
+}
+
+/// Every cargo command on a page that names a package with `-p X`,
+/// `--package X`, `-pX`, `-p=X` or `--package=X`.
+pub fn find_cargo_commands(text: &str) -> Vec<CargoCommand> {
     let is_name_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
     let clean = |tok: &str| -> String {
         tok.trim_start_matches(|c: char| !is_name_char(c))
@@ -530,6 +563,7 @@ pub fn find_cargo_packages(text: &str) -> Vec<(usize, String)> {
                 t += 1;
                 continue;
             }
+            let subcommand = tokens.get(t + 1).map(|s| clean(s)).unwrap_or_default();
             // Walk the command's arguments until something ends it: the end
             // of an inline code span, a shell separator, or the next `cargo`.
             let mut j = t + 1;
@@ -553,7 +587,11 @@ pub fn find_cargo_packages(text: &str) -> Vec<(usize, String)> {
                 match name {
                     Some((n, ends)) => {
                         if !n.is_empty() {
-                            found.push((i + 1, n));
+                            found.push(CargoCommand {
+                                line: i + 1,
+                                subcommand: subcommand.clone(),
+                                package: n,
+                            });
                         }
                         if ends {
                             break;
@@ -585,6 +623,119 @@ fn check_cargo_packages(
                 format!("`-p {name}` names no workspace package"),
             ));
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Chapter pages: where the code is, how to run it, where the article is wrong
+
+/// The chapter crate a page is about: `ch03-global-queue` for
+/// `ch03-global-queue.md`, `None` for pages that are not chapters.
+pub fn chapter_of(page: &Path) -> Option<String> {
+    let stem = page.file_stem()?.to_str()?;
+    let b = stem.as_bytes();
+    let is_chapter = b.len() > 5
+        && b.starts_with(b"ch")
+        && b[2].is_ascii_digit()
+        && b[3].is_ascii_digit()
+        && b[4] == b'-';
+    (is_chapter && page.extension().is_some_and(|e| e == "md")).then(|| stem.to_string())
+}
+
+/// The title every article-correcting box carries (CONTRIBUTING.md).
+pub const WARNING_TITLE: &str = "Where the usual explanation goes wrong";
+
+/// The text of every `> [!WARNING]` box on a page, as (line, text).
+pub fn warning_boxes(text: &str) -> Vec<(usize, String)> {
+    let mut boxes = Vec::new();
+    let mut open: Option<(usize, String)> = None;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let quoted = trimmed.strip_prefix('>').map(str::trim);
+        match (&mut open, quoted) {
+            (Some((_, body)), Some(q)) => {
+                body.push_str(q);
+                body.push('\n');
+            }
+            (Some(_), None) => boxes.extend(open.take()),
+            (None, Some(q)) if q.eq_ignore_ascii_case("[!WARNING]") => {
+                open = Some((i + 1, String::new()));
+            }
+            (None, _) => {}
+        }
+    }
+    boxes.extend(open);
+    boxes
+}
+
+/// A chapter page states where its crate is, how to run its demo and its
+/// exercises, and corrects the source article in a warning box.
+fn check_chapter_page(
+    page: &Path,
+    text: &str,
+    packages: &BTreeSet<String>,
+    problems: &mut Vec<Problem>,
+) {
+    let Some(krate) = chapter_of(page) else {
+        return;
+    };
+    // The includes name the folder too, but a reader never sees them.
+    let prose: String = text
+        .lines()
+        .filter(|l| find_includes(l).is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    if !packages.contains(&krate) {
+        problems.push(problem(
+            ProblemKind::MissingSourcePath,
+            page,
+            0,
+            format!("the page is named for crate `{krate}`, but the workspace has no such package"),
+        ));
+    } else if !prose.contains(&format!("chapters/{krate}")) {
+        problems.push(problem(
+            ProblemKind::MissingSourcePath,
+            page,
+            0,
+            format!("the page never says where its code is: name the folder `chapters/{krate}`"),
+        ));
+    }
+    let commands = find_cargo_commands(text);
+    let has = |sub: &str, package: &str| {
+        commands
+            .iter()
+            .any(|c| c.subcommand == sub && c.package == package)
+    };
+    if packages.contains(&krate) && !has("run", &krate) {
+        problems.push(problem(
+            ProblemKind::MissingRunCommand,
+            page,
+            0,
+            format!("the page never gives its demo's command: `cargo run -p {krate}`"),
+        ));
+    }
+    let exercises = format!("{}-exercises", &krate[..4]);
+    if packages.contains(&exercises) && !has("test", &exercises) {
+        problems.push(problem(
+            ProblemKind::MissingExerciseCommand,
+            page,
+            0,
+            format!("the page never gives its exercises' command: `cargo test -p {exercises}`"),
+        ));
+    }
+    let corrects_article = warning_boxes(text).iter().any(|(_, body)| {
+        body.contains(WARNING_TITLE) && body.to_ascii_lowercase().contains("article")
+    });
+    if !corrects_article {
+        problems.push(problem(
+            ProblemKind::MissingArticleWarning,
+            page,
+            0,
+            format!(
+                "no `> [!WARNING]` box titled \"{WARNING_TITLE}\" that mentions the article: \
+                 each chapter says where the source article is wrong (shared/seed/README.md)"
+            ),
+        ));
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use xtask::bookcheck::{self, Problem};
 use xtask::exercises::{self, Exercise};
-use xtask::{run, testoutput, tools};
+use xtask::{browser, loom, run, testoutput, tools};
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -14,11 +14,20 @@ usage: cargo xtask <command>
 commands:
   book           install the pinned mdBook if needed, build the book and serve it
                  at http://127.0.0.1:3000 (rebuilds on change; Ctrl-C stops)
-  book --build   only build the book, into target/book
+  book --build   only build the book, into target/book/html
   test           everything CI runs: workspace tests, the two-sided exercise
-                 check, the book build and its checks
+                 check, the book build and its checks, the browser test, the
+                 loom models and the benchmarks' smoke run
   exercises      your progress through the exercises, and which one is next
-  check-book     the book checks only: sources, build, generated HTML";
+  check-book     the book checks only: sources, build (with the link check),
+                 generated HTML
+  browser        the book in Chromium: every page of SUMMARY.md loads cleanly,
+                 code blocks and diagrams render, search, next/previous, print;
+                 screenshots in target/screenshots/{desktop,phone,navy}/
+                 (installs Debian's chromium and browser-tests/node_modules
+                 when missing)
+  loom           every chapter's tests/loom*.rs, with --cfg loom, in target/loom
+  bench [ARGS]   cargo run --release -p bench -- ARGS (--quick: the smoke run)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +39,9 @@ fn main() -> ExitCode {
         ["test"] => return cmd_test(&ctx),
         ["exercises"] => cmd_exercises(&ctx),
         ["check-book"] => check_book(&ctx).map_err(|p| book_failure(&p)),
+        ["browser"] => cmd_browser(&ctx),
+        ["loom"] => cmd_loom(&ctx),
+        ["bench", rest @ ..] => cmd_bench(&ctx, rest),
         ["help"] | ["--help"] | ["-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -99,7 +111,7 @@ fn cmd_book(ctx: &Ctx, build_only: bool) -> Result<(), String> {
         }
         println!(
             "xtask: book built into {}",
-            ctx.root.join("target/book").display()
+            tools::html_dir(&ctx.root.join("target/book")).display()
         );
         return Ok(());
     }
@@ -158,8 +170,11 @@ fn check_book(ctx: &Ctx) -> Result<(), Vec<String>> {
     for p in bookcheck::check_build_log(&built.output) {
         problems.push(relative(&ctx.root, &p));
     }
+    if let Err(e) = tools::check_link_checker(&ctx.root, &ctx.scratch) {
+        problems.push(e);
+    }
     println!("xtask: checking the generated HTML");
-    for p in bookcheck::check_html_output(&dest) {
+    for p in bookcheck::check_html_output(&tools::html_dir(&dest)) {
         problems.push(relative(&ctx.root, &p));
     }
 
@@ -214,8 +229,14 @@ fn cmd_test(ctx: &Ctx) -> ExitCode {
             Box::new(step_exercises),
         ),
         (
-            "book (build and checks)",
+            "book (build, link check and checks)",
             Box::new(|c: &Ctx| check_book(c).map_err(|p| book_failure(&p))),
+        ),
+        ("book in a browser (Chromium)", Box::new(cmd_browser)),
+        ("loom models (--cfg loom)", Box::new(cmd_loom)),
+        (
+            "benchmarks, smoke run (bench --quick)",
+            Box::new(step_bench_quick),
         ),
     ];
     let total = steps.len();
@@ -459,4 +480,109 @@ fn cmd_exercises(ctx: &Ctx) -> Result<(), String> {
         None => println!("All {} exercises done", all.len()),
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// cargo xtask browser
+
+fn cmd_browser(ctx: &Ctx) -> Result<(), String> {
+    // Each phase says how long it took: a cold machine spends minutes
+    // installing, and the log should show where.
+    let phase = |name: &str, t: Instant| {
+        println!("xtask: {name} ({:.1}s)", t.elapsed().as_secs_f64());
+    };
+    let t = Instant::now();
+    browser::ensure_chromium()?;
+    browser::ensure_node_modules(&ctx.root)?;
+    tools::ensure_tools(&ctx.cargo, &ctx.root)?;
+    tools::ensure_mermaid_js(&ctx.root)?;
+    phase("chromium, playwright-core and the mdBook tools are ready", t);
+    let t = Instant::now();
+    // A folder of our own, for the reason check_book gives: `cargo xtask
+    // book` may be rebuilding target/book at the same time.
+    let dest = ctx.root.join("target").join("book-browser");
+    println!("xtask: building the book into {}", dest.display());
+    let built = tools::build_book(&ctx.root, &ctx.scratch, Some(&dest))?;
+    if !built.status.success() {
+        return Err(format!(
+            "mdbook build failed ({}); `cargo xtask check-book` says why",
+            built.status
+        ));
+    }
+    phase("book built", t);
+    let t = Instant::now();
+    let passed = browser::run_test(&ctx.root, &tools::html_dir(&dest))?;
+    phase("browser test done", t);
+    if passed {
+        println!(
+            "xtask: screenshots in {}",
+            browser::screenshots_dir(&ctx.root).display()
+        );
+        Ok(())
+    } else {
+        Err("the browser test failed (the FAIL lines above say where)".into())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// cargo xtask loom
+
+fn cmd_loom(ctx: &Ctx) -> Result<(), String> {
+    let tests = loom::discover(&ctx.cargo, &ctx.root)?;
+    if tests.is_empty() {
+        println!("xtask: no loom models (no chapters/*/tests/loom*.rs)");
+        return Ok(());
+    }
+    let mut failed = Vec::new();
+    for t in &tests {
+        let mut cmd = loom::command(&ctx.cargo, &ctx.root, t);
+        println!(
+            "xtask: running RUSTFLAGS=\"--cfg loom\" LOOM_MAX_PREEMPTIONS=2 \
+             CARGO_TARGET_DIR=target/loom {}",
+            run::describe(&cmd)
+        );
+        let started = Instant::now();
+        let status = run::inherit(&mut cmd)?;
+        println!(
+            "xtask: loom {} --test {}: {} ({:.1}s)",
+            t.package,
+            t.test,
+            if status.success() { "passed" } else { "FAILED" },
+            started.elapsed().as_secs_f64()
+        );
+        if !status.success() {
+            failed.push(format!("{} --test {}", t.package, t.test));
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("loom failed: {}", failed.join(", ")))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// cargo xtask bench
+
+fn cmd_bench(ctx: &Ctx, args: &[&str]) -> Result<(), String> {
+    let mut cmd = ctx.cargo();
+    cmd.args(["run", "--release", "-p", "bench", "--"])
+        .args(args);
+    println!("xtask: running {}", run::describe(&cmd));
+    let status = run::inherit(&mut cmd)?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the benchmark exited with {status}"))
+    }
+}
+
+/// The benchmarks' smoke mode, so a runtime that hangs or crashes under the
+/// benchmark workloads fails CI. It measures nothing worth keeping.
+fn step_bench_quick(ctx: &Ctx) -> Result<(), String> {
+    if !ctx_packages(ctx)?.contains("bench") {
+        println!("xtask: no `bench` package in the workspace yet; skipped");
+        return Ok(());
+    }
+    cmd_bench(ctx, &["--quick"])
 }

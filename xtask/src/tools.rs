@@ -29,7 +29,22 @@ pub const MDBOOK_MERMAID: Tool = Tool {
     version: "0.17.1",
 };
 
-pub const TOOLS: [&Tool; 2] = [&MDBOOK, &MDBOOK_MERMAID];
+/// A second mdbook output that fails the build on a broken link between
+/// pages or to a file. 0.13 is the line that works with mdBook 0.5 (the
+/// original mdbook-linkcheck 0.7 does not).
+pub const MDBOOK_LINKCHECK2: Tool = Tool {
+    krate: "mdbook-linkcheck2",
+    bin: "mdbook-linkcheck2",
+    version: "0.13.0",
+};
+
+pub const TOOLS: [&Tool; 3] = [&MDBOOK, &MDBOOK_MERMAID, &MDBOOK_LINKCHECK2];
+
+/// Where a build into `dest` puts the HTML. book.toml has two outputs (html
+/// and linkcheck2), and then mdbook gives each its own folder under `dest`.
+pub fn html_dir(dest: &Path) -> PathBuf {
+    dest.join("html")
+}
 
 /// The JavaScript files `mdbook-mermaid install` writes. They live beside
 /// book.toml (book.toml's `additional-js` names them) and are git-ignored:
@@ -161,10 +176,24 @@ pub fn tools_path(root: &Path) -> Result<OsString, String> {
 /// `mdbook build`, streamed to the terminal and captured for the log check.
 /// `dest` overrides book.toml's build-dir (target/book).
 pub fn build_book(root: &Path, scratch: &Path, dest: Option<&Path>) -> Result<Captured, String> {
+    build_book_in(root, root, scratch, dest)
+}
+
+/// `mdbook build` of the book whose book.toml is in `book_root`, with the
+/// tools installed under `root`.
+fn build_book_in(
+    root: &Path,
+    book_root: &Path,
+    scratch: &Path,
+    dest: Option<&Path>,
+) -> Result<Captured, String> {
     let mut cmd = Command::new(bin_path(root, &MDBOOK));
     cmd.arg("build")
-        .current_dir(root)
-        .env("PATH", tools_path(root)?);
+        .current_dir(book_root)
+        .env("PATH", tools_path(root)?)
+        // mdbook-linkcheck2 prints a stack backtrace under its report when
+        // this is set; the report says everything.
+        .env("RUST_BACKTRACE", "0");
     if let Some(dest) = dest {
         cmd.arg("--dest-dir").arg(dest);
     }
@@ -178,4 +207,73 @@ pub fn serve_book(root: &Path) -> Result<ExitStatus, String> {
         .current_dir(root)
         .env("PATH", tools_path(root)?);
     run::inherit(&mut cmd).map_err(|e| format!("mdbook serve failed: {e}"))
+}
+
+/// Proves that the link check is live: a scratch book with the real
+/// book.toml (and the files it names) and one broken link must fail to
+/// build, and the log must name the link. A book.toml that lost its
+/// `[output.linkcheck2]` section, or a warning policy that only warns, would
+/// otherwise let every broken link through while the real book "passes".
+pub fn check_link_checker(root: &Path, scratch: &Path) -> Result<(), String> {
+    let dir = scratch.join("linkcheck-canary");
+    // A leftover from an interrupted run would only be overwritten anyway.
+    let _ = fs::remove_dir_all(&dir);
+    let fail = |what: &str, e: std::io::Error| format!("link check canary: {what}: {e}");
+    fs::create_dir_all(dir.join("book")).map_err(|e| fail("cannot create its folder", e))?;
+    let config =
+        fs::read_to_string(root.join("book.toml")).map_err(|e| fail("cannot read book.toml", e))?;
+    fs::write(dir.join("book.toml"), &config).map_err(|e| fail("cannot copy book.toml", e))?;
+    // The theme files book.toml names, so the scratch build can only fail
+    // on the link.
+    for file in additional_files(&config) {
+        let to = dir.join(&file);
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent).map_err(|e| fail("cannot create a folder", e))?;
+        }
+        fs::copy(root.join(&file), &to).map_err(|e| fail(&format!("cannot copy {file}"), e))?;
+    }
+    fs::write(
+        dir.join("book/SUMMARY.md"),
+        "# Summary\n\n- [Page](page.md)\n",
+    )
+    .map_err(|e| fail("cannot write SUMMARY.md", e))?;
+    fs::write(
+        dir.join("book/page.md"),
+        "# Page\n\nA [link to this page](page.md) and one to [a page that is not there](gone-page.md).\n",
+    )
+    .map_err(|e| fail("cannot write page.md", e))?;
+
+    println!("xtask: checking that the link check fails a book with a broken link");
+    let built = build_book_in(root, &dir, scratch, Some(&dir.join("out")))?;
+    let result = if built.status.success() {
+        Err(
+            "link check canary: a book with a link to a missing page built without error: \
+             is [output.linkcheck2] with warning-policy = \"error\" still in book.toml?"
+                .to_string(),
+        )
+    } else if !built.output.contains("gone-page.md") {
+        Err(format!(
+            "link check canary: the build failed, but not over the broken link:\n{}",
+            built.output
+        ))
+    } else {
+        println!("xtask: it does (the error above is the expected one)");
+        Ok(())
+    };
+    let _ = fs::remove_dir_all(&dir);
+    result
+}
+
+/// The files named by `additional-js` and `additional-css` in book.toml.
+fn additional_files(config: &str) -> Vec<String> {
+    let mut files = Vec::new();
+    for line in config.lines() {
+        let line = line.trim_start();
+        if !(line.starts_with("additional-js") || line.starts_with("additional-css")) {
+            continue;
+        }
+        // The quoted strings of `key = ["a", "b"]`.
+        files.extend(line.split('"').skip(1).step_by(2).map(str::to_owned));
+    }
+    files
 }

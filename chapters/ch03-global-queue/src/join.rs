@@ -89,6 +89,9 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 pub(crate) trait Join<T>: Send + Sync {
     fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>>;
     fn abort(self: Arc<Self>);
+    /// The handle was dropped: drop the output if there is one, and drop
+    /// any output that arrives later as soon as it does.
+    fn detach(&self);
     fn is_finished(&self) -> bool;
     fn id(&self) -> TaskId;
 }
@@ -130,6 +133,12 @@ impl<T> Future for JoinHandle<T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         self.task.poll_join(cx)
+    }
+}
+
+impl<T> Drop for JoinHandle<T> {
+    fn drop(&mut self) {
+        self.task.detach();
     }
 }
 

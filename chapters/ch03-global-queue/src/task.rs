@@ -55,6 +55,8 @@ struct JoinSlot<T> {
     /// The waker of whoever awaits the `JoinHandle`.
     waker: Option<Waker>,
     taken: bool,
+    /// The `JoinHandle` was dropped: nobody will ever take the output.
+    detached: bool,
 }
 // ANCHOR_END: task_cell
 
@@ -77,6 +79,7 @@ where
                 result: None,
                 waker: None,
                 taken: false,
+                detached: false,
             }),
             aborted: AtomicBool::new(false),
         });
@@ -126,13 +129,21 @@ where
     /// Stores the result for the `JoinHandle` and wakes whoever awaits it.
     fn finish(&self, result: Result<F::Output, JoinError>) {
         self.state.complete();
+        let mut unwanted = None;
         let waker = {
             let mut out = lock(&self.output);
-            if out.result.is_none() && !out.taken {
+            if out.result.is_none() && !out.taken && !out.detached {
                 out.result = Some(result);
+            } else {
+                unwanted = Some(result);
             }
             out.waker.take()
         };
+        // An output nobody will take (the JoinHandle is gone) is dropped
+        // here, where a panic in its `Drop` is caught, instead of wherever
+        // the last reference to the task happens to go: on a worker, that
+        // panic would end the thread.
+        drop_in_place(&mut unwanted);
         // Wake outside the lock: the waker may run arbitrary code.
         if let Some(waker) = waker {
             waker.wake();
@@ -222,6 +233,20 @@ where
         self.aborted.store(true, Ordering::Release);
         // The next poll sees the flag and drops the future instead.
         ArcWake::wake_by_ref(&self);
+    }
+
+    fn detach(&self) {
+        let (mut output, waker) = {
+            let mut out = lock(&self.output);
+            out.detached = true;
+            (out.result.take(), out.waker.take())
+        };
+        // Dropped outside the lock. Whoever dropped the handle said it does
+        // not want the output, so a panic in the output's `Drop` is
+        // swallowed here, as it is when a worker drops it in `finish`
+        // (tokio does the same).
+        drop_in_place(&mut output);
+        drop(waker);
     }
 
     fn is_finished(&self) -> bool {

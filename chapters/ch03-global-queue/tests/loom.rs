@@ -18,6 +18,7 @@ use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use loom::sync::{Arc, Mutex};
 use loom::thread;
 
+// ANCHOR: wake_during_poll
 /// A wake that races with a poll is never lost and never queues the task twice.
 #[test]
 fn a_wake_during_poll_is_neither_lost_nor_doubled() {
@@ -52,6 +53,7 @@ fn a_wake_during_poll_is_neither_lost_nor_doubled() {
         );
     });
 }
+// ANCHOR_END: wake_during_poll
 
 /// A one-shot signal whose waker lives behind a loom mutex.
 #[derive(Default)]
@@ -119,6 +121,7 @@ fn shutdown_drops_a_waiting_task() {
     });
 }
 
+// ANCHOR: load_then_cas
 /// The first version of `State::wake` in this book read the state with a
 /// plain load and returned early when the task was already SCHEDULED. Loom
 /// found the interleaving that loses a wake-up (see the test above); this
@@ -165,6 +168,9 @@ mod load_then_cas {
     }
 }
 
+// ANCHOR_END: load_then_cas
+
+// ANCHOR: finds_it
 #[test]
 fn loom_finds_the_lost_wake_up_in_the_load_then_cas_wake() {
     let found = std::panic::catch_unwind(|| {
@@ -192,3 +198,4 @@ fn loom_finds_the_lost_wake_up_in_the_load_then_cas_wake() {
     });
     assert!(found.is_err(), "loom should find the lost wake-up in the old wake");
 }
+// ANCHOR_END: finds_it

@@ -7,9 +7,7 @@
 //! sleepers (who exactly to wake) sits behind a mutex; it is touched only when
 //! a worker falls asleep or is woken, never on a push that wakes nobody.
 
-use std::sync::atomic::fence;
-
-use ch03_global_queue::sync::{lock, AtomicUsize, Mutex, Ordering};
+use ch03_global_queue::sync::{fence, lock, AtomicUsize, Mutex, Ordering};
 
 // ANCHOR: idle
 /// The low 16 bits count searching workers, the bits above count sleepers.

@@ -7,6 +7,7 @@
 //! and a push wakes one only when nobody is already searching.
 //! Everything else (tasks, join handles, the runtime shell) is chapter 3's.
 
+pub mod deque;
 pub mod idle;
 pub mod park;
 pub mod work_stealing;

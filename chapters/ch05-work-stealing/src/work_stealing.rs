@@ -1,11 +1,12 @@
 //! Chapter 5's scheduler: a deque per worker that the other workers can
 //! steal from, a global injector queue, and idle workers that park without
 //! ever missing a wake-up.
+// `LOCAL` is declared through `ch03_global_queue::sync` so loom can swap it,
+// and loom's `thread_local!` takes no `const { .. }` initialiser.
+#![allow(clippy::missing_const_for_thread_local)]
 
 use std::cell::RefCell;
 use std::rc::Rc;
-
-use crossbeam_deque::{Injector, Steal, Stealer, Worker};
 
 use ch03_global_queue::schedule::Schedule;
 use ch03_global_queue::stats::{snapshot_all, WorkerCounters, WorkerStats};
@@ -15,6 +16,7 @@ use ch03_global_queue::trace::{self, Kind};
 
 use ch04_local_queues::local_queues::is_fairness_tick;
 
+use crate::deque::{Injector, Steal, Stealer, Worker};
 use crate::idle::Idle;
 use crate::park::{CondvarPark, Park};
 
@@ -37,12 +39,14 @@ pub struct WorkStealing<P: Park = CondvarPark> {
 // ANCHOR_END: struct
 
 // ANCHOR: local
-thread_local! {
+// Through `sync`, so that under loom each modelled thread has its own (loom
+// runs them all on one OS thread).
+ch03_global_queue::sync::thread_local! {
     /// The deque of the worker running on this thread, so that `schedule`,
     /// called from inside a task, can push onto it. Tagged with the address
     /// of its scheduler: a worker of one runtime that wakes a task of
     /// another must not push it onto its own deque.
-    static LOCAL: RefCell<Option<Local>> = const { RefCell::new(None) };
+    static LOCAL: RefCell<Option<Local>> = RefCell::new(None);
 }
 
 struct Local {

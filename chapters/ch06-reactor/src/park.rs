@@ -1,0 +1,344 @@
+//! `ReactorPark`: how an idle worker sleeps when there is a reactor.
+//!
+//! Chapter 5's scheduler calls `park(index)` when worker `index` has nothing
+//! to run and `unpark(index)` when it has work for it. Here, one idle worker
+//! sleeps *inside the reactor* (in `mio::Poll::poll`), so its sleep ends when
+//! a socket is ready or a timer is due as well as when it is unparked; the
+//! other idle workers sleep on a condition variable each.
+
+use std::sync::Arc;
+
+use ch03_global_queue::sync::{lock, wait, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering};
+use ch05_work_stealing::park::Park;
+
+use crate::reactor::{Reactor, Wait};
+
+// ANCHOR: reactor_park
+pub struct ReactorPark {
+    reactor: Arc<Reactor>,
+    slots: Box<[Slot]>,
+    /// The worker that owns the reactor right now, or `NOBODY`. Taking the
+    /// reactor is a compare-and-swap on this word, and `unpark` reads it to
+    /// decide how to wake a worker.
+    holder: AtomicUsize,
+    /// Workers asleep on their condition variable.
+    sleepers: AtomicUsize,
+}
+
+const NOBODY: usize = usize::MAX;
+
+struct Slot {
+    /// The unpark token: set by `unpark`, consumed by `park`. An unpark that
+    /// arrives before the park is kept here, so it is never lost.
+    notified: AtomicBool,
+    sleep: Mutex<Sleeper>,
+    condvar: Condvar,
+}
+
+#[derive(Default)]
+struct Sleeper {
+    /// Waiting on `condvar` right now.
+    sleeping: bool,
+    /// The reactor was handed to this worker: it should wake up and take it.
+    handoff: bool,
+}
+// ANCHOR_END: reactor_park
+
+impl ReactorPark {
+    /// The reactor that I/O and timer futures register with.
+    pub fn reactor(&self) -> &Arc<Reactor> {
+        &self.reactor
+    }
+
+    // ANCHOR: try_enter
+    /// Takes the reactor if nobody has it. SeqCst: this store and the load of
+    /// the unpark token that follows it pair with `unpark`'s store of the
+    /// token and load of `holder` (see [`Park::unpark`]).
+    fn try_enter(&self, index: usize) -> bool {
+        self.holder
+            .compare_exchange(NOBODY, index, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+    }
+
+    /// Gives the reactor up. If a worker sleeps on its condition variable,
+    /// it is handed the reactor, so sockets and timers keep being watched
+    /// while this worker goes off to run tasks.
+    fn leave(&self, index: usize) {
+        self.holder.store(NOBODY, Ordering::SeqCst);
+        // Pairs with the sleeper's increment of `sleepers` and its load of
+        // `holder`: either we see the sleeper here, or it sees the reactor
+        // free and takes it itself.
+        if self.sleepers.load(Ordering::SeqCst) > 0 {
+            self.hand_over(index);
+        }
+    }
+
+    fn hand_over(&self, from: usize) {
+        let workers = self.slots.len();
+        for offset in 1..workers {
+            let slot = &self.slots[(from + offset) % workers];
+            let mut sleeper = lock(&slot.sleep);
+            if sleeper.sleeping && !sleeper.handoff {
+                sleeper.handoff = true;
+                slot.condvar.notify_one();
+                return;
+            }
+        }
+    }
+
+    /// Turns the reactor and calls the wakers once it has been given up.
+    fn turn_and_wake(&self, index: usize, wait: Wait) {
+        let wakers = self.reactor.turn(wait);
+        self.leave(index);
+        for waker in wakers {
+            waker.wake();
+        }
+    }
+    // ANCHOR_END: try_enter
+}
+
+impl Drop for ReactorPark {
+    /// The scheduler, and with it the runtime, is gone.
+    fn drop(&mut self) {
+        self.reactor.shutdown();
+    }
+}
+
+impl Park for ReactorPark {
+    fn new(workers: usize) -> Self {
+        // Like a worker thread the OS refuses to start, a reactor it refuses
+        // to create leaves no runtime to speak of; `Park::new` cannot fail.
+        let reactor = Reactor::new().unwrap_or_else(|error| {
+            panic!("the OS refused to create the reactor (epoll/kqueue): {error}")
+        });
+        ReactorPark {
+            reactor: Arc::new(reactor),
+            slots: (0..workers)
+                .map(|_| Slot {
+                    notified: AtomicBool::new(false),
+                    sleep: Mutex::new(Sleeper::default()),
+                    condvar: Condvar::new(),
+                })
+                .collect(),
+            holder: AtomicUsize::new(NOBODY),
+            sleepers: AtomicUsize::new(0),
+        }
+    }
+
+    // ANCHOR: park
+    fn park(&self, index: usize) {
+        let slot = &self.slots[index];
+        loop {
+            if slot.notified.swap(false, Ordering::SeqCst) {
+                return; // an unpark came first: consume it instead of sleeping
+            }
+            if self.try_enter(index) {
+                // We are published as the holder; an unpark that set our
+                // token before it could see that would not wake the reactor,
+                // so look at the token once more before waiting in it.
+                if slot.notified.load(Ordering::SeqCst) {
+                    self.leave(index);
+                } else {
+                    self.turn_and_wake(index, Wait::UntilNextTimer);
+                }
+                // Woken by I/O, a timer or an unpark: either way the caller
+                // has new tasks to look for.
+                slot.notified.store(false, Ordering::SeqCst);
+                return;
+            }
+            // Someone else is in the reactor: sleep on our own condvar.
+            let mut sleeper = lock(&slot.sleep);
+            sleeper.sleeping = true;
+            self.sleepers.fetch_add(1, Ordering::SeqCst);
+            while !slot.notified.load(Ordering::SeqCst)
+                && !sleeper.handoff
+                && self.holder.load(Ordering::SeqCst) != NOBODY
+            {
+                sleeper = wait(&slot.condvar, sleeper);
+            }
+            sleeper.sleeping = false;
+            sleeper.handoff = false;
+            self.sleepers.fetch_sub(1, Ordering::SeqCst);
+            // Back to the top: consume the token, or take the reactor.
+        }
+    }
+    // ANCHOR_END: park
+
+    // ANCHOR: unpark
+    fn unpark(&self, index: usize) {
+        let slot = &self.slots[index];
+        slot.notified.store(true, Ordering::SeqCst);
+        // Dekker's pattern with `park`: we store the token then load
+        // `holder`; the parker stores `holder` then loads the token. With
+        // SeqCst at least one of us sees the other's store, so the worker
+        // either skips the reactor or is woken out of it here.
+        if self.holder.load(Ordering::SeqCst) == index {
+            self.reactor.wake();
+        } else {
+            // Under the sleeper's lock: it checks the token under this lock
+            // before it waits, so it either sees the token or is waiting and
+            // gets the notification.
+            let sleeper = lock(&slot.sleep);
+            if sleeper.sleeping {
+                slot.condvar.notify_one();
+            }
+        }
+    }
+    // ANCHOR_END: unpark
+
+    // ANCHOR: maintenance
+    /// A busy worker looks at the reactor without waiting, if nobody else is
+    /// in it, so sockets and timers make progress even when no worker is idle.
+    fn maintenance(&self, index: usize) {
+        if self.try_enter(index) {
+            self.turn_and_wake(index, Wait::No);
+        }
+    }
+    // ANCHOR_END: maintenance
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reactor::tests::counting_waker;
+    use std::sync::atomic::Ordering as O;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn an_unpark_before_the_park_is_kept() {
+        testkit::timeout(|| {
+            let park = ReactorPark::new(2);
+            park.unpark(0);
+            park.park(0); // returns at once
+            park.unpark(1);
+            park.park(1);
+        });
+    }
+
+    #[test]
+    fn unpark_wakes_the_worker_in_the_reactor() {
+        testkit::timeout(|| {
+            let park = Arc::new(ReactorPark::new(1));
+            let sleeper = {
+                let park = park.clone();
+                std::thread::spawn(move || park.park(0))
+            };
+            // Whether the worker is already in `poll` or not yet, it returns.
+            park.unpark(0);
+            sleeper.join().expect("sleeper");
+            assert_eq!(park.holder.load(O::SeqCst), NOBODY);
+        });
+    }
+
+    #[test]
+    fn unparks_racing_parks_are_never_lost() {
+        // One worker parks over and over; this thread unparks it each time
+        // after a varying pause, so the unpark lands before, during and
+        // after the worker's way into the reactor. A lost unpark leaves the
+        // worker in `poll` for ever and the test times out.
+        testkit::timeout(|| {
+            let park = Arc::new(ReactorPark::new(1));
+            let rounds = 20_000;
+            let parked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let worker = {
+                let (park, parked) = (park.clone(), parked.clone());
+                std::thread::spawn(move || {
+                    for _ in 0..rounds {
+                        park.park(0);
+                        parked.fetch_add(1, O::SeqCst);
+                    }
+                })
+            };
+            for round in 0..rounds {
+                for _ in 0..(round * 7919) % 300 {
+                    std::hint::spin_loop();
+                }
+                park.unpark(0);
+                // Wait for this round's park to return before the next
+                // unpark, so each unpark must end exactly one park.
+                // Spinning, not yielding: this thread must react within
+                // nanoseconds for its unparks to hit the worker's short
+                // way from `park`'s first check into `poll`.
+                while parked.load(O::SeqCst) <= round {
+                    std::hint::spin_loop();
+                }
+            }
+            worker.join().expect("worker");
+        });
+    }
+
+    #[test]
+    fn a_timer_wakes_the_parked_worker_and_its_task() {
+        testkit::timeout(|| {
+            let park = ReactorPark::new(1);
+            let (fired, waker) = counting_waker();
+            let start = Instant::now();
+            let _entry = park.reactor().add_timer(start + Duration::from_millis(20), waker);
+            while fired.load(O::SeqCst) == 0 {
+                park.park(0);
+            }
+            assert!(start.elapsed() >= Duration::from_millis(20));
+        });
+    }
+
+    #[test]
+    fn an_earlier_timer_shortens_the_wait_in_progress() {
+        testkit::timeout(|| {
+            let park = Arc::new(ReactorPark::new(1));
+            let (late, late_waker) = counting_waker();
+            let _far = park
+                .reactor()
+                .add_timer(Instant::now() + Duration::from_secs(3600), late_waker);
+            let (early, early_waker) = counting_waker();
+            let worker = {
+                let park = park.clone();
+                let early = early.clone();
+                std::thread::spawn(move || {
+                    while early.load(O::SeqCst) == 0 {
+                        park.park(0);
+                    }
+                })
+            };
+            // Give the worker time to start waiting for the far timer; the
+            // test is also correct (just less interesting) if it has not.
+            std::thread::sleep(Duration::from_millis(20));
+            let start = Instant::now();
+            let _near = park
+                .reactor()
+                .add_timer(start + Duration::from_millis(10), early_waker);
+            worker.join().expect("worker");
+            assert!(start.elapsed() >= Duration::from_millis(10));
+            assert_eq!(late.load(O::SeqCst), 0);
+        });
+    }
+
+    #[test]
+    fn the_reactor_is_handed_to_a_sleeping_worker() {
+        testkit::timeout(|| {
+            let park = Arc::new(ReactorPark::new(2));
+            // Worker 0 takes the reactor; worker 1 then sleeps on its condvar.
+            let w0 = {
+                let park = park.clone();
+                std::thread::spawn(move || park.park(0))
+            };
+            while park.holder.load(O::SeqCst) != 0 {
+                std::thread::yield_now();
+            }
+            let w1 = {
+                let park = park.clone();
+                std::thread::spawn(move || park.park(1))
+            };
+            while park.sleepers.load(O::SeqCst) != 1 {
+                std::thread::yield_now();
+            }
+            // Unparking 0 makes it leave the reactor and hand it to 1.
+            park.unpark(0);
+            w0.join().expect("worker 0");
+            while park.holder.load(O::SeqCst) != 1 {
+                std::thread::yield_now();
+            }
+            park.unpark(1);
+            w1.join().expect("worker 1");
+        });
+    }
+}

@@ -1,0 +1,271 @@
+//! What the reactor knows about one registered I/O source: whether it is
+//! ready to read, ready to write, and which task waits for each.
+//!
+//! mio's readiness is edge-triggered: the kernel reports "became readable"
+//! once, not "is readable" for as long as it stays so. So the reactor keeps
+//! the last edge here, and only the task that saw the syscall fail with
+//! `WouldBlock` may clear it. Tokio calls this struct `ScheduledIo` too.
+
+use std::task::{Context, Poll, Waker};
+
+use ch03_global_queue::sync::{lock, AtomicUsize, Mutex, Ordering};
+
+// ANCHOR: direction
+/// The two directions of a socket. Each has its own readiness bit and its
+/// own waker, so a task waiting to read and a task waiting to write never
+/// overwrite each other's waker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Read,
+    Write,
+}
+
+impl Direction {
+    fn bit(self) -> usize {
+        match self {
+            Direction::Read => READABLE,
+            Direction::Write => WRITABLE,
+        }
+    }
+}
+// ANCHOR_END: direction
+
+// ANCHOR: scheduled_io
+const READABLE: usize = 0b001;
+const WRITABLE: usize = 0b010;
+/// The reactor is gone (its runtime was dropped): nobody will report another
+/// edge, so a task must not wait for one.
+const SHUTDOWN: usize = 0b100;
+const FLAGS_MASK: usize = READABLE | WRITABLE | SHUTDOWN;
+/// The bits above the flags count events: the "tick".
+const TICK_SHIFT: u32 = 3;
+
+pub struct ScheduledIo {
+    /// Readiness flags, and above them a tick that the reactor bumps on every
+    /// event for this source. The tick lets a task tell "the edge I acted
+    /// on" from "a newer edge that arrived while I was in the syscall".
+    readiness: AtomicUsize,
+    waiters: Mutex<Waiters>,
+}
+
+#[derive(Default)]
+struct Waiters {
+    reader: Option<Waker>,
+    writer: Option<Waker>,
+}
+
+/// Readiness as a task saw it: `tick` identifies the event it came from.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadyEvent {
+    tick: usize,
+    /// The reactor is gone: if the syscall would block, give up.
+    pub shutdown: bool,
+}
+
+impl ReadyEvent {
+    fn from(current: usize) -> Self {
+        ReadyEvent {
+            tick: current >> TICK_SHIFT,
+            shutdown: current & SHUTDOWN != 0,
+        }
+    }
+}
+// ANCHOR_END: scheduled_io
+
+/// What the reactor read from one mio event.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ready {
+    pub readable: bool,
+    pub writable: bool,
+}
+
+impl Default for ScheduledIo {
+    fn default() -> Self {
+        ScheduledIo::new()
+    }
+}
+
+impl ScheduledIo {
+    /// A new source starts out ready in both directions, so the first read
+    /// or write goes straight to the syscall: it registers a waker only if
+    /// the kernel answers `WouldBlock`.
+    pub fn new() -> Self {
+        ScheduledIo {
+            readiness: AtomicUsize::new(READABLE | WRITABLE),
+            waiters: Mutex::new(Waiters::default()),
+        }
+    }
+
+    // ANCHOR: set_readiness
+    /// The reactor got an event: record the edge, bump the tick, and hand
+    /// back the wakers of the directions that became ready. The caller wakes
+    /// them once it has let go of the reactor.
+    pub fn set_readiness(&self, ready: Ready, wakers: &mut Vec<Waker>) {
+        let bits = (if ready.readable { READABLE } else { 0 })
+            | (if ready.writable { WRITABLE } else { 0 });
+        if bits == 0 {
+            return;
+        }
+        let mut current = self.readiness.load(Ordering::Acquire);
+        loop {
+            let tick = (current >> TICK_SHIFT).wrapping_add(1);
+            let next = (tick << TICK_SHIFT) | (current & FLAGS_MASK) | bits;
+            match self.readiness.compare_exchange_weak(
+                current,
+                next,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => break,
+                Err(actual) => current = actual,
+            }
+        }
+        // Taken after the bits are set: a task that stores its waker under
+        // this lock and then re-reads the bits either sees them set or
+        // leaves its waker here for us to take.
+        let mut waiters = lock(&self.waiters);
+        if ready.readable {
+            wakers.extend(waiters.reader.take());
+        }
+        if ready.writable {
+            wakers.extend(waiters.writer.take());
+        }
+    }
+    // ANCHOR_END: set_readiness
+
+    // ANCHOR: poll_ready
+    /// Ready if the last edge in `direction` has not been used up; otherwise
+    /// leaves the task's waker for that direction and returns `Pending`.
+    pub fn poll_ready(&self, cx: &mut Context<'_>, direction: Direction) -> Poll<ReadyEvent> {
+        let ready = direction.bit() | SHUTDOWN;
+        let current = self.readiness.load(Ordering::Acquire);
+        if current & ready != 0 {
+            return Poll::Ready(ReadyEvent::from(current));
+        }
+        let mut waiters = lock(&self.waiters);
+        let slot = match direction {
+            Direction::Read => &mut waiters.reader,
+            Direction::Write => &mut waiters.writer,
+        };
+        if !slot.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            *slot = Some(cx.waker().clone());
+        }
+        // Check again under the lock: an edge that arrived between the first
+        // load and storing the waker would otherwise wake nobody.
+        let current = self.readiness.load(Ordering::Acquire);
+        if current & ready != 0 {
+            return Poll::Ready(ReadyEvent::from(current));
+        }
+        Poll::Pending
+    }
+
+    /// The syscall said `WouldBlock`: the edge seen in `event` is used up.
+    /// If the reactor delivered a newer edge since (the tick moved on), the
+    /// bit stays set and the task simply tries the syscall again.
+    pub fn clear_readiness(&self, event: ReadyEvent, direction: Direction) {
+        let bit = direction.bit();
+        let _ = self
+            .readiness
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |current| {
+                (current >> TICK_SHIFT == event.tick).then_some(current & !bit)
+            });
+    }
+    // ANCHOR_END: poll_ready
+
+    /// The reactor is going away: mark the source so that no task waits on
+    /// it again, and wake the tasks that wait now so they find out.
+    pub fn shutdown(&self) {
+        self.readiness.fetch_or(SHUTDOWN, Ordering::AcqRel);
+        let (reader, writer) = {
+            let mut waiters = lock(&self.waiters);
+            (waiters.reader.take(), waiters.writer.take())
+        };
+        for waker in reader.into_iter().chain(writer) {
+            waker.wake();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize as StdAtomicUsize;
+    use std::sync::Arc;
+    use std::task::Wake;
+
+    /// A waker that counts how often it was woken.
+    #[derive(Default)]
+    struct Count(StdAtomicUsize);
+    impl Wake for Count {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+    fn counted() -> (Arc<Count>, Waker) {
+        let count = Arc::new(Count::default());
+        (count.clone(), Waker::from(count))
+    }
+
+    fn drain(io: &ScheduledIo, dir: Direction) {
+        let (_, waker) = counted();
+        let mut cx = Context::from_waker(&waker);
+        if let Poll::Ready(ev) = io.poll_ready(&mut cx, dir) {
+            io.clear_readiness(ev, dir);
+        }
+    }
+
+    #[test]
+    fn a_new_source_is_tried_before_it_waits() {
+        let io = ScheduledIo::new();
+        let (_, waker) = counted();
+        let mut cx = Context::from_waker(&waker);
+        assert!(io.poll_ready(&mut cx, Direction::Read).is_ready());
+        assert!(io.poll_ready(&mut cx, Direction::Write).is_ready());
+    }
+
+    #[test]
+    fn reader_and_writer_have_separate_wakers() {
+        let io = ScheduledIo::new();
+        drain(&io, Direction::Read);
+        drain(&io, Direction::Write);
+        let (reads, reader) = counted();
+        let (writes, writer) = counted();
+        assert!(io.poll_ready(&mut Context::from_waker(&reader), Direction::Read).is_pending());
+        assert!(io.poll_ready(&mut Context::from_waker(&writer), Direction::Write).is_pending());
+        let mut wakers = Vec::new();
+        io.set_readiness(Ready { readable: false, writable: true }, &mut wakers);
+        wakers.into_iter().for_each(Waker::wake);
+        assert_eq!(writes.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(reads.0.load(std::sync::atomic::Ordering::SeqCst), 0, "the reader still waits");
+        let mut wakers = Vec::new();
+        io.set_readiness(Ready { readable: true, writable: false }, &mut wakers);
+        wakers.into_iter().for_each(Waker::wake);
+        assert_eq!(reads.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn an_edge_during_the_syscall_is_not_cleared() {
+        let io = ScheduledIo::new();
+        let (_, waker) = counted();
+        let mut cx = Context::from_waker(&waker);
+        let Poll::Ready(seen) = io.poll_ready(&mut cx, Direction::Read) else {
+            panic!("a new source is ready");
+        };
+        // The task is in its read() syscall; the reactor reports a new edge.
+        io.set_readiness(Ready { readable: true, writable: false }, &mut Vec::new());
+        // The syscall returned WouldBlock for the old edge: clearing must
+        // not swallow the new one.
+        io.clear_readiness(seen, Direction::Read);
+        assert!(io.poll_ready(&mut cx, Direction::Read).is_ready());
+    }
+
+    #[test]
+    fn clearing_one_direction_keeps_the_other() {
+        let io = ScheduledIo::new();
+        drain(&io, Direction::Read);
+        let (_, waker) = counted();
+        let mut cx = Context::from_waker(&waker);
+        assert!(io.poll_ready(&mut cx, Direction::Read).is_pending());
+        assert!(io.poll_ready(&mut cx, Direction::Write).is_ready());
+    }
+}

@@ -1,0 +1,224 @@
+//! Timers on the real runtime: never early, in deadline order, many at once.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::{Duration, Instant};
+
+use ch06_reactor::time::{sleep, sleep_until, timeout, Elapsed};
+use ch06_reactor::{spawn, Reactor, Runtime};
+
+/// Wraps a future so that every wake-up it receives is logged with `id`
+/// before it is passed on. The reactor calls timer wakers one after another
+/// on one thread, so the log is the order in which timers fired.
+struct Tagged<F> {
+    inner: Pin<Box<F>>,
+    id: usize,
+    log: Arc<Mutex<Vec<usize>>>,
+}
+
+struct TagWaker {
+    id: usize,
+    log: Arc<Mutex<Vec<usize>>>,
+    inner: Waker,
+}
+
+impl Wake for TagWaker {
+    fn wake(self: Arc<Self>) {
+        self.log.lock().expect("log lock").push(self.id);
+        self.inner.wake_by_ref();
+    }
+}
+
+impl<F: Future> Future for Tagged<F> {
+    type Output = F::Output;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let waker = Waker::from(Arc::new(TagWaker {
+            id: self.id,
+            log: self.log.clone(),
+            inner: cx.waker().clone(),
+        }));
+        self.inner.as_mut().poll(&mut Context::from_waker(&waker))
+    }
+}
+
+#[test]
+fn timers_fire_in_deadline_order_and_never_early() {
+    let (log, elapsed) = testkit::timeout(|| {
+        let rt = Runtime::new(2);
+        let log = Arc::new(Mutex::new(Vec::new()));
+        // Registered in a scrambled order; deadlines 10 ms apart.
+        let order = [7usize, 2, 9, 0, 5, 3, 8, 1, 6, 4];
+        let elapsed = rt.block_on(async {
+            let start = Instant::now();
+            let handles: Vec<_> = order
+                .iter()
+                .map(|&id| {
+                    let wanted = Duration::from_millis(20 + 10 * id as u64);
+                    let sleeping = Tagged {
+                        inner: Box::pin(sleep_until(start + wanted)),
+                        id,
+                        log: log.clone(),
+                    };
+                    spawn(async move {
+                        sleeping.await;
+                        (id, wanted, start.elapsed())
+                    })
+                })
+                .collect();
+            let mut out = Vec::new();
+            for handle in handles {
+                out.push(handle.await.expect("timer task"));
+            }
+            out
+        });
+        let log = log.lock().expect("log lock").clone();
+        (log, elapsed)
+    });
+    for (id, wanted, took) in elapsed {
+        assert!(took >= wanted, "timer {id} fired after {took:?}, before its {wanted:?}");
+    }
+    assert_eq!(log, (0..10).collect::<Vec<_>>(), "fired out of deadline order");
+}
+
+#[test]
+fn a_zero_sleep_and_a_past_deadline_complete() {
+    testkit::timeout(|| {
+        let rt = Runtime::new(1);
+        rt.block_on(async {
+            sleep(Duration::ZERO).await;
+            sleep_until(Instant::now() - Duration::from_millis(5)).await;
+        });
+    });
+}
+
+#[test]
+fn the_main_future_sleeps_on_the_same_reactor() {
+    let took = testkit::timeout(|| {
+        let rt = Runtime::new(2);
+        rt.block_on(async {
+            let start = Instant::now();
+            sleep(Duration::from_millis(30)).await;
+            start.elapsed()
+        })
+    });
+    assert!(took >= Duration::from_millis(30));
+}
+
+#[test]
+fn ten_thousand_timers() {
+    let (late, pending) = testkit::timeout(|| {
+        let rt = Runtime::new(2);
+        rt.block_on(async {
+            let start = Instant::now();
+            let handles: Vec<_> = (0..10_000u64)
+                .map(|i| {
+                    // A spread of deadlines over 0-199 ms, in no order.
+                    let wanted = Duration::from_millis((i * 7919) % 200);
+                    spawn(async move {
+                        sleep(wanted).await;
+                        start.elapsed() >= wanted
+                    })
+                })
+                .collect();
+            let mut early = 0;
+            for handle in handles {
+                if !handle.await.expect("timer task") {
+                    early += 1;
+                }
+            }
+            (early, Reactor::current().pending_timers())
+        })
+    });
+    assert_eq!(late, 0, "timers fired early");
+    assert_eq!(pending, 0, "every timer left the heap");
+}
+
+#[test]
+fn timeout_gives_elapsed_and_drops_the_future() {
+    let counter = testkit::DropCounter::new();
+    let result = testkit::timeout({
+        let counter = counter.clone();
+        move || {
+            let rt = Runtime::new(2);
+            rt.block_on(async move {
+                let token = counter.token();
+                let start = Instant::now();
+                let result = timeout(Duration::from_millis(20), async move {
+                    let _token = token;
+                    sleep(Duration::from_secs(3600)).await;
+                })
+                .await;
+                (result, start.elapsed())
+            })
+        }
+    });
+    let error: Elapsed = result.0.expect_err("the future never finishes");
+    assert_eq!(error.to_string(), "deadline has elapsed");
+    assert!(result.1 >= Duration::from_millis(20), "gave up early: {:?}", result.1);
+    assert_eq!(counter.alive(), 0, "the timed-out future was dropped");
+}
+
+#[test]
+fn timeout_returns_the_output_of_a_fast_future() {
+    let out = testkit::timeout(|| {
+        let rt = Runtime::new(1);
+        rt.block_on(async {
+            let ready = timeout(Duration::ZERO, async { 7 }).await;
+            let soon = timeout(Duration::from_secs(10), async {
+                sleep(Duration::from_millis(5)).await;
+                8
+            })
+            .await;
+            (ready, soon)
+        })
+    });
+    assert_eq!(out, (Ok(7), Ok(8)));
+}
+
+#[test]
+fn a_runtime_with_pending_timers_shuts_down() {
+    let counter = testkit::DropCounter::new();
+    testkit::timeout({
+        let counter = counter.clone();
+        move || {
+            let rt = Runtime::new(2);
+            for _ in 0..100 {
+                let token = counter.token();
+                rt.spawn(async move {
+                    let _token = token;
+                    sleep(Duration::from_secs(3600)).await;
+                });
+            }
+            rt.block_on(sleep(Duration::from_millis(10)));
+            drop(rt);
+        }
+    });
+    assert_eq!(counter.alive(), 0, "every sleeping task was dropped");
+}
+
+#[test]
+#[should_panic(expected = "outside a runtime")]
+fn sleep_outside_a_runtime_says_so() {
+    let mut sleeping = sleep(Duration::from_secs(1));
+    let _ = Pin::new(&mut sleeping).poll(&mut Context::from_waker(Waker::noop()));
+}
+
+#[test]
+fn a_sleep_that_outlives_its_runtime_panics_instead_of_hanging() {
+    let outcome = testkit::timeout(|| {
+        let first = Runtime::new(1);
+        // Registered with the first runtime's reactor by one poll.
+        let mut sleeping = Box::pin(sleep(Duration::from_secs(3600)));
+        first.block_on(async {
+            let _ = timeout(Duration::from_millis(1), sleeping.as_mut()).await;
+        });
+        drop(first);
+        let second = Runtime::new(1);
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| second.block_on(sleeping)))
+            .map_err(|panic| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+    });
+    let message = outcome.expect_err("the sleep cannot finish").unwrap_or_default();
+    assert!(message.contains("shut down"), "{message}");
+}

@@ -645,6 +645,5 @@ macro_rules! conformance_suite {
 conformance_suite!(ch03, ch03_global_queue);
 conformance_suite!(ch04, ch04_local_queues);
 conformance_suite!(ch05, ch05_work_stealing);
+conformance_suite!(ch06, ch06_reactor);
 // ANCHOR_END: suites
-// Chapter 6 adds its line above, inside the anchor, once its crate exports
-// a `Runtime`: `conformance_suite!(ch06, ch06_reactor);`.

@@ -26,23 +26,31 @@ pub fn screenshots_dir(root: &Path) -> PathBuf {
 /// Installs Chromium with apt when it is missing, or says what to install
 /// when we cannot (not root, no apt-get).
 pub fn ensure_chromium() -> Result<(), String> {
-    if Path::new(CHROMIUM).is_file() {
+    ensure_debian_package(CHROMIUM, "chromium")
+}
+
+/// Installs Debian's `package` with apt when `binary` is missing, or says
+/// what to install when we cannot (not root, no apt-get).
+pub fn ensure_debian_package(binary: &str, package: &str) -> Result<(), String> {
+    if Path::new(binary).is_file() {
         return Ok(());
     }
-    let how = "install Debian's Chromium so that /usr/bin/chromium exists \
-               (as root: `apt-get update && apt-get install -y chromium`), then run this again";
+    let how = format!(
+        "install Debian's {package} so that {binary} exists \
+         (as root: `apt-get update && apt-get install -y {package}`), then run this again"
+    );
     if !is_root() {
         return Err(format!(
-            "{CHROMIUM} is missing and we are not root, so we cannot install it: {how}"
+            "{binary} is missing and we are not root, so we cannot install it: {how}"
         ));
     }
     if which("apt-get").is_none() {
         return Err(format!(
-            "{CHROMIUM} is missing and this machine has no apt-get: {how}"
+            "{binary} is missing and this machine has no apt-get: {how}"
         ));
     }
-    println!("xtask: {CHROMIUM} is missing; installing Debian's chromium with apt-get (once)");
-    for args in [&["update"][..], &["install", "-y", "chromium"][..]] {
+    println!("xtask: {binary} is missing; installing Debian's {package} with apt-get (once)");
+    for args in [&["update"][..], &["install", "-y", package][..]] {
         let mut cmd = Command::new("apt-get");
         cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
         let status = run::inherit(&mut cmd)?;
@@ -53,9 +61,9 @@ pub fn ensure_chromium() -> Result<(), String> {
             ));
         }
     }
-    if !Path::new(CHROMIUM).is_file() {
+    if !Path::new(binary).is_file() {
         return Err(format!(
-            "apt-get installed chromium but {CHROMIUM} is still missing; {how}"
+            "apt-get installed {package} but {binary} is still missing; {how}"
         ));
     }
     Ok(())

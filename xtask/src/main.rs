@@ -238,6 +238,14 @@ fn cmd_test(ctx: &Ctx) -> ExitCode {
             "benchmarks, smoke run (bench --quick)",
             Box::new(step_bench_quick),
         ),
+        (
+            "stress, heavy variants (release)",
+            Box::new(step_stress_heavy),
+        ),
+        (
+            "leak check (valgrind on the C10k echo)",
+            Box::new(step_valgrind),
+        ),
     ];
     let total = steps.len();
     let started = Instant::now();
@@ -496,7 +504,10 @@ fn cmd_browser(ctx: &Ctx) -> Result<(), String> {
     browser::ensure_node_modules(&ctx.root)?;
     tools::ensure_tools(&ctx.cargo, &ctx.root)?;
     tools::ensure_mermaid_js(&ctx.root)?;
-    phase("chromium, playwright-core and the mdBook tools are ready", t);
+    phase(
+        "chromium, playwright-core and the mdBook tools are ready",
+        t,
+    );
     let t = Instant::now();
     // A folder of our own, for the reason check_book gives: `cargo xtask
     // book` may be rebuilding target/book at the same time.
@@ -574,6 +585,58 @@ fn cmd_bench(ctx: &Ctx, args: &[&str]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("the benchmark exited with {status}"))
+    }
+}
+
+/// The `#[ignore]`d stress tests: a million tasks, a thousand runtimes, a
+/// million cross-worker wake-ups, on every runtime. Release mode, because in
+/// a debug build they would take most of CI's budget.
+fn step_stress_heavy(ctx: &Ctx) -> Result<(), String> {
+    let mut cmd = ctx.cargo();
+    cmd.args([
+        "test", "--release", "-p", "byo-async-runtime", "--test", "stress", "--", "--ignored",
+    ]);
+    println!("xtask: running {}", run::describe(&cmd));
+    let status = run::inherit(&mut cmd)?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the heavy stress tests exited with {status}"))
+    }
+}
+
+/// Chapter 6's C10k echo (1,000 connections x 100 messages, server and
+/// client processes) under valgrind: no memory errors, 0 bytes definitely
+/// lost. "Possibly lost" is not counted: std and crossbeam-epoch keep
+/// tagged pointers valgrind cannot follow (see book/reliability.md).
+fn step_valgrind(ctx: &Ctx) -> Result<(), String> {
+    browser::ensure_debian_package("/usr/bin/valgrind", "valgrind")?;
+    let mut build = ctx.cargo();
+    build.args(["build", "--release", "-p", "ch06-reactor", "--bin", "c10k"]);
+    println!("xtask: running {}", run::describe(&build));
+    let status = run::inherit(&mut build)?;
+    if !status.success() {
+        return Err(format!("building c10k exited with {status}"));
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| ctx.root.join("target"));
+    let c10k = target.join("release").join("c10k");
+    let mut cmd = std::process::Command::new("valgrind");
+    cmd.args([
+        "--leak-check=full",
+        "--errors-for-leak-kinds=definite",
+        "--error-exitcode=1",
+        "--trace-children=yes",
+    ])
+    .arg(&c10k)
+    .args(["--connections", "1000", "--messages", "100"]);
+    println!("xtask: running {}", run::describe(&cmd));
+    let status = run::inherit(&mut cmd)?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("valgrind reported leaks or memory errors ({status})"))
     }
 }
 

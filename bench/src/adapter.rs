@@ -247,8 +247,8 @@ impl Tcp for Tokio {
 // ANCHOR: async_executor
 /// `workers` threads, each running the one shared executor until the stop
 /// channel closes. The threads use `async_io::block_on`, as smol's own
-/// threads do, so an idle worker can wait on async-io's reactor and the
-/// network workloads need no extra thread.
+/// threads do, so an idle worker waits on async-io's reactor itself instead
+/// of leaving all I/O to async-io's helper thread.
 pub struct AsyncExecutor {
     executor: Arc<async_executor::Executor<'static>>,
     /// Dropping it closes the channel, which ends every worker's `run`.

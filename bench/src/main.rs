@@ -28,6 +28,9 @@ usage: cargo run --release -p bench -- [options]
   --runtime NAME     measure only this runtime (repeatable; no files written
                      unless --out is given)
   --workload NAME    run only this workload (repeatable; same rule)
+  --render FILE      measure nothing: rebuild the tables and the chart from a
+                     samples.csv written by an earlier run, into --out or
+                     the file's own folder
   --list             print the runtimes and workloads and exit
   --stats            instead of timing: run each workload once on a fresh
                      runtime and print the per-worker counters of the
@@ -44,6 +47,7 @@ struct Options {
     workloads: Vec<Workload>,
     list: bool,
     stats: bool,
+    render: Option<PathBuf>,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -58,6 +62,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         workloads: Vec::new(),
         list: false,
         stats: false,
+        render: None,
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -90,6 +95,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             }
             "--list" => options.list = true,
             "--stats" => options.stats = true,
+            "--render" => options.render = Some(PathBuf::from(value("--render")?)),
             "--help" | "-h" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -109,6 +115,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+
+    if let Some(csv) = &options.render {
+        return render(csv, options.out.as_deref());
+    }
 
     let mut entries = bench::registry();
     if options.list {
@@ -188,7 +198,7 @@ fn main() -> ExitCode {
         rows.push(Row { workload, cells });
     }
     let results = Results {
-        runtimes: entries.iter().map(|e| e.name).collect(),
+        runtimes: entries.iter().map(|e| e.name.to_string()).collect(),
         rows,
         machine,
         plan,
@@ -237,6 +247,31 @@ fn print_worker_stats(entries: &[bench::harness::Entry], workloads: &[Workload],
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Rebuilds the outputs of an earlier run from its samples.csv.
+fn render(csv: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
+    let results = match std::fs::read_to_string(csv)
+        .map_err(|e| e.to_string())
+        .and_then(|text| Results::from_csv(&text))
+    {
+        Ok(results) => results,
+        Err(e) => {
+            eprintln!("bench: cannot read {}: {e}", csv.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{}", results.sizes_markdown());
+    println!("{}", results.markdown());
+    let dir = out.map(PathBuf::from).unwrap_or_else(|| {
+        csv.parent().map_or_else(|| PathBuf::from("."), PathBuf::from)
+    });
+    if let Err(e) = write_outputs(&dir, &results) {
+        eprintln!("bench: cannot write the results to {}: {e}", dir.display());
+        return ExitCode::FAILURE;
+    }
+    eprintln!("bench: wrote results.md, workloads.md, chart.svg and samples.csv to {}", dir.display());
+    ExitCode::SUCCESS
 }
 
 fn write_outputs(dir: &std::path::Path, results: &Results) -> std::io::Result<()> {

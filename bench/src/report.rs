@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use crate::harness::{Cell, Plan};
 use crate::machine::Machine;
-use crate::workloads::Workload;
+use crate::workloads::{Sizes, Workload};
 
 /// Everything one run of the harness measured.
 pub struct Results {
-    pub runtimes: Vec<&'static str>,
+    pub runtimes: Vec<String>,
     pub rows: Vec<Row>,
     pub machine: Machine,
     pub plan: Plan,
@@ -72,7 +72,7 @@ impl Results {
     }
 
     fn baseline(&self, row: &Row) -> Option<Summary> {
-        let index = self.runtimes.iter().position(|name| *name == BASELINE)?;
+        let index = self.runtimes.iter().position(|name| name == BASELINE)?;
         self.summary(row, index)
     }
 
@@ -105,16 +105,34 @@ impl Results {
         let _ = writeln!(out);
         let _ = writeln!(
             out,
-            "**Median time per iteration**, lower is better. In brackets, the middle half of the samples: \
-             from the first to the third quartile."
+            "**Median time per iteration**, in the unit after each workload's name; lower is better. \
+             In brackets, the middle half of the samples: from the first to the third quartile."
         );
         let _ = writeln!(out);
-        self.table(&mut out, |results, row, i| match &row.cells[i] {
-            Cell::Samples(_) => results.summary(row, i).map_or("no samples".into(), |s| {
-                time_range(s.median, s.q1, s.q3)
-            }),
-            other => short(other),
-        });
+        // One unit per row, so a row reads at a glance and cells stay narrow.
+        self.header(&mut out);
+        for row in &self.rows {
+            let summaries: Vec<Option<Summary>> = (0..self.runtimes.len()).map(|i| self.summary(row, i)).collect();
+            let fastest = summaries.iter().flatten().map(|s| s.median).min();
+            let (unit, scale) = match fastest {
+                Some(d) if d < Duration::from_millis(1) => ("µs", 1e-6),
+                _ => ("ms", 1e-3),
+            };
+            let cells: Vec<String> = summaries
+                .iter()
+                .zip(&row.cells)
+                .map(|(summary, cell)| match summary {
+                    Some(s) => format!(
+                        "{} ({}–{})",
+                        figure(s.median, scale),
+                        figure(s.q1, scale),
+                        figure(s.q3, scale)
+                    ),
+                    None => short(cell),
+                })
+                .collect();
+            let _ = writeln!(out, "| {} ({unit}) | {} |", row.workload.name(), cells.join(" | "));
+        }
         let _ = writeln!(out);
         let _ = writeln!(
             out,
@@ -137,7 +155,7 @@ impl Results {
                 let messages = (size.connections * size.messages) as f64;
                 let cells: Vec<String> = (0..self.runtimes.len())
                     .map(|i| match self.summary(row, i) {
-                        Some(s) => format!("{:.0}", messages / s.median.as_secs_f64()),
+                        Some(s) => crate::workloads::thousands((messages / s.median.as_secs_f64()).round() as usize),
                         None => short(&row.cells[i]),
                     })
                     .collect();
@@ -172,9 +190,39 @@ impl Results {
         out
     }
 
-    /// Every sample, for anyone who wants to redo the statistics.
+    /// Every sample, for anyone who wants to redo the statistics, after
+    /// `#` lines that describe the run: `--render` rebuilds the tables and
+    /// the chart from this file alone.
     pub fn csv(&self) -> String {
-        let mut out = String::from("workload,runtime,sample,nanoseconds\n");
+        let m = &self.machine;
+        let mut out = String::new();
+        for (key, value) in [
+            ("runtimes", self.runtimes.join(";")),
+            ("workers", self.plan.workers.to_string()),
+            ("warmup", self.plan.warmup.to_string()),
+            ("samples", self.plan.samples.to_string()),
+            ("sizes", self.plan.sizes.encode()),
+            ("cpu", m.cpu.clone()),
+            ("cores", m.cores.to_string()),
+            ("kernel", m.kernel.clone()),
+            ("rustc", m.rustc.clone()),
+            ("load", m.load.clone()),
+            ("date", m.date.clone()),
+        ] {
+            let _ = writeln!(out, "# {key}={value}");
+        }
+        for row in &self.rows {
+            for (i, name) in self.runtimes.iter().enumerate() {
+                let status = match &row.cells[i] {
+                    Cell::Samples(_) => continue,
+                    Cell::Failed(message) => format!("failed;{}", message.replace('\n', " ")),
+                    Cell::Hung(limit) => format!("hung;{}", limit.as_secs()),
+                    Cell::NotRun => "n/a".to_string(),
+                };
+                let _ = writeln!(out, "# cell={};{};{status}", row.workload.name(), name);
+            }
+        }
+        out.push_str("workload,runtime,sample,nanoseconds\n");
         for row in &self.rows {
             for (i, name) in self.runtimes.iter().enumerate() {
                 if let Cell::Samples(samples) = &row.cells[i] {
@@ -185,6 +233,91 @@ impl Results {
             }
         }
         out
+    }
+
+    /// The inverse of [`Results::csv`].
+    pub fn from_csv(text: &str) -> Result<Results, String> {
+        let mut meta = std::collections::HashMap::new();
+        let mut statuses = Vec::new();
+        let mut samples: Vec<(String, String, Duration)> = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let bad = || format!("line {}: cannot read {line:?}", n + 1);
+            if let Some(comment) = line.strip_prefix("# ") {
+                let (key, value) = comment.split_once('=').ok_or_else(bad)?;
+                if key == "cell" {
+                    statuses.push(value.to_string());
+                } else {
+                    meta.insert(key.to_string(), value.to_string());
+                }
+            } else if line.starts_with("workload,") || line.is_empty() {
+                continue;
+            } else {
+                let fields: Vec<&str> = line.split(',').collect();
+                let [workload, runtime, _, nanos] = fields[..] else { return Err(bad()) };
+                let nanos: u64 = nanos.parse().map_err(|_| bad())?;
+                samples.push((workload.to_string(), runtime.to_string(), Duration::from_nanos(nanos)));
+            }
+        }
+        let get = |key: &str| meta.get(key).cloned().ok_or_else(|| format!("the file has no `# {key}=` line"));
+        let number = |key: &str| get(key)?.parse::<usize>().map_err(|_| format!("`# {key}=` is not a number"));
+        let runtimes: Vec<String> = get("runtimes")?.split(';').map(str::to_string).collect();
+        let mut workloads: Vec<Workload> = Vec::new();
+        for name in samples.iter().map(|s| s.0.as_str()).chain(statuses.iter().filter_map(|s| s.split(';').next())) {
+            let workload = Workload::parse(name).ok_or_else(|| format!("unknown workload {name:?}"))?;
+            if !workloads.contains(&workload) {
+                workloads.push(workload);
+            }
+        }
+        workloads.sort_by_key(|w| Workload::ALL.iter().position(|a| a == w));
+        let rows = workloads
+            .into_iter()
+            .map(|workload| {
+                let cells = runtimes
+                    .iter()
+                    .map(|runtime| {
+                        let status = statuses.iter().find_map(|s| {
+                            let mut parts = s.splitn(4, ';');
+                            let (w, r) = (parts.next()?, parts.next()?);
+                            (w == workload.name() && r == runtime).then(|| (parts.next().unwrap_or(""), parts.next()))
+                        });
+                        match status {
+                            Some(("failed", message)) => Cell::Failed(message.unwrap_or("").to_string()),
+                            Some(("hung", secs)) => {
+                                Cell::Hung(Duration::from_secs(secs.and_then(|s| s.parse().ok()).unwrap_or(0)))
+                            }
+                            Some(_) => Cell::NotRun,
+                            None => Cell::Samples(
+                                samples
+                                    .iter()
+                                    .filter(|(w, r, _)| w == workload.name() && r == runtime)
+                                    .map(|(_, _, d)| *d)
+                                    .collect(),
+                            ),
+                        }
+                    })
+                    .collect();
+                Row { workload, cells }
+            })
+            .collect();
+        Ok(Results {
+            runtimes,
+            rows,
+            machine: Machine {
+                cpu: get("cpu")?,
+                cores: number("cores")?,
+                kernel: get("kernel")?,
+                rustc: get("rustc")?,
+                load: get("load")?,
+                date: get("date")?,
+            },
+            plan: Plan {
+                workers: number("workers")?,
+                warmup: number("warmup")?,
+                samples: number("samples")?,
+                sizes: Sizes::decode(&get("sizes")?)?,
+                timeout: Duration::from_secs(30),
+            },
+        })
     }
 
     /// A bar chart of the ratios to tokio on a log scale, bars growing from
@@ -283,7 +416,7 @@ impl Results {
                         r##"<text x="{:.1}" y="{:.1}" fill="#888" font-size="10">{} {}</text>"##,
                         x(1.0) + 4.0,
                         y + BAR_H - 3.0,
-                        escape(self.runtimes[i]),
+                        escape(&self.runtimes[i]),
                         escape(&text)
                     );
                     continue;
@@ -297,7 +430,7 @@ impl Results {
                     y + 1.0,
                     (x1 - x0).max(1.5),
                     BAR_H - 2.0,
-                    escape(self.runtimes[i]),
+                    escape(&self.runtimes[i]),
                     time(s.median),
                     ratio
                 );
@@ -363,20 +496,16 @@ pub fn time(d: Duration) -> String {
     }
 }
 
-/// `median (low–high)`, all three in the median's unit.
-pub fn time_range(median: Duration, low: Duration, high: Duration) -> String {
-    let micros = median.as_secs_f64() * 1e6;
-    let (unit, scale, decimals) = if micros < 1_000.0 {
-        ("µs", 1.0, 0)
-    } else if micros < 10_000.0 {
-        ("ms", 1e3, 2)
-    } else if micros < 100_000.0 {
-        ("ms", 1e3, 1)
+/// A duration in units of `scale` seconds, with three significant digits.
+fn figure(d: Duration, scale: f64) -> String {
+    let value = d.as_secs_f64() / scale;
+    if value >= 100.0 {
+        format!("{value:.0}")
+    } else if value >= 10.0 {
+        format!("{value:.1}")
     } else {
-        ("ms", 1e3, 0)
-    };
-    let f = |d: Duration| format!("{:.*}", decimals, d.as_secs_f64() * 1e6 / scale);
-    format!("{} {unit} ({}–{})", f(median), f(low), f(high))
+        format!("{value:.2}")
+    }
 }
 
 fn escape(text: &str) -> String {
@@ -386,7 +515,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workloads::{Sizes, TcpSize};
+    use crate::workloads::TcpSize;
 
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)
@@ -405,7 +534,7 @@ mod tests {
 
     fn results() -> Results {
         Results {
-            runtimes: vec!["tokio", "ch03", "ch06"],
+            runtimes: vec!["tokio".into(), "ch03".into(), "ch06".into()],
             rows: vec![
                 Row {
                     workload: Workload::SpawnMany,
@@ -460,11 +589,21 @@ mod tests {
     #[test]
     fn markdown_shows_medians_ratios_failures_and_throughput() {
         let text = results().markdown();
-        assert!(text.contains("| spawn_many | 2.00 ms (2.00–2.50) | 6.00 ms (5.50–6.50) | hung |"), "{text}");
+        assert!(text.contains("| spawn_many (ms) | 2.00 (2.00–2.50) | 6.00 (5.50–6.50) | hung |"), "{text}");
         assert!(text.contains("| spawn_many | 1.00× | 3.00× | hung |"), "{text}");
         // 100 connections × 1,000 messages in 0.5 s and in 1 s.
         assert!(text.contains("| tcp_echo | 200000 | n/a | 100000 |"), "{text}");
         assert!(text.contains("Test CPU (2 cores)"), "{text}");
+    }
+
+    #[test]
+    fn csv_round_trips_samples_failures_and_the_caption() {
+        let original = results();
+        let text = original.csv();
+        let back = Results::from_csv(&text).expect("reads its own output");
+        assert_eq!(back.runtimes, original.runtimes);
+        assert_eq!(back.markdown(), original.markdown());
+        assert!(Results::from_csv("workload,runtime,sample,nanoseconds\n").is_err(), "no caption");
     }
 
     #[test]

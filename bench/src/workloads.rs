@@ -54,6 +54,55 @@ impl Sizes {
     };
 }
 
+impl Sizes {
+    /// `name=value` pairs, for the header of `samples.csv`.
+    pub fn encode(&self) -> String {
+        format!(
+            "spawn_many={} spawn_many_local={} yield_tasks={} yields_per_task={} ping_pong_pairs={} \
+             chain_depth={} tcp={}x{} tcp_many={}x{}",
+            self.spawn_many,
+            self.spawn_many_local,
+            self.yield_tasks,
+            self.yields_per_task,
+            self.ping_pong_pairs,
+            self.chain_depth,
+            self.tcp.connections,
+            self.tcp.messages,
+            self.tcp_many.connections,
+            self.tcp_many.messages
+        )
+    }
+
+    /// The inverse of [`Sizes::encode`].
+    pub fn decode(text: &str) -> Result<Sizes, String> {
+        let mut sizes = Sizes::FULL;
+        for pair in text.split_whitespace() {
+            let bad = || format!("cannot read the size {pair:?}");
+            let (key, value) = pair.split_once('=').ok_or_else(bad)?;
+            let number = |v: &str| v.parse::<usize>().map_err(|_| bad());
+            let tcp = |v: &str| -> Result<TcpSize, String> {
+                let (connections, messages) = v.split_once('x').ok_or_else(bad)?;
+                Ok(TcpSize {
+                    connections: number(connections)?,
+                    messages: number(messages)?,
+                })
+            };
+            match key {
+                "spawn_many" => sizes.spawn_many = number(value)?,
+                "spawn_many_local" => sizes.spawn_many_local = number(value)?,
+                "yield_tasks" => sizes.yield_tasks = number(value)?,
+                "yields_per_task" => sizes.yields_per_task = number(value)?,
+                "ping_pong_pairs" => sizes.ping_pong_pairs = number(value)?,
+                "chain_depth" => sizes.chain_depth = number(value)?,
+                "tcp" => sizes.tcp = tcp(value)?,
+                "tcp_many" => sizes.tcp_many = tcp(value)?,
+                _ => return Err(bad()),
+            }
+        }
+        Ok(sizes)
+    }
+}
+
 /// Every workload the harness knows, in the order of the results table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Workload {
@@ -339,6 +388,7 @@ async fn tcp_echo<R: Tcp>(connections: usize, messages: usize) -> Outcome {
     }
     Ok(())
 }
+// ANCHOR_END: tcp_echo
 
 async fn echo<R: Tcp>(mut stream: R::Stream, report: async_channel::Sender<Outcome>) {
     let mut buf = vec![0u8; 4096];
@@ -384,7 +434,6 @@ async fn echo_client<R: Tcp>(addr: SocketAddr, client: usize, messages: usize) -
     }
     Ok(())
 }
-// ANCHOR_END: tcp_echo
 
 /// 64 to 512 bytes, varying with the client and the message.
 fn message_len(client: usize, message: usize) -> usize {

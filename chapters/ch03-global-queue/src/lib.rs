@@ -15,6 +15,7 @@ pub mod state;
 pub mod stats;
 pub mod sync;
 pub mod task;
+pub mod testing;
 pub mod trace;
 pub mod yield_now;
 

@@ -240,31 +240,11 @@ impl Schedule for LocalQueues {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ch03_global_queue::task::{Runnable, TaskId};
+    use ch03_global_queue::task::TaskId;
     use std::sync::{mpsc, Arc};
     use std::time::Duration;
 
-    struct Probe {
-        id: TaskId,
-        ran: mpsc::Sender<TaskId>,
-    }
-
-    impl Runnable for Probe {
-        fn id(&self) -> TaskId {
-            self.id
-        }
-        fn run(self: Arc<Self>) {
-            let _ = self.ran.send(self.id);
-        }
-        fn cancel(&self) {}
-    }
-
-    fn probe(id: TaskId, ran: &mpsc::Sender<TaskId>) -> Task {
-        Arc::new(Probe {
-            id,
-            ran: ran.clone(),
-        })
-    }
+    use ch03_global_queue::testing::probe;
 
     fn core(index: usize) -> Core {
         Core {

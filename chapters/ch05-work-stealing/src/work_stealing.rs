@@ -374,33 +374,12 @@ impl<P: Park> Schedule for WorkStealing<P> {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
-    use ch03_global_queue::task::{Runnable, TaskId};
+    use ch03_global_queue::task::TaskId;
     use std::sync::atomic::AtomicUsize;
     use std::sync::{mpsc, Arc};
     use std::time::Duration;
 
-    /// A task that reports its id on a channel when run.
-    struct Probe {
-        id: TaskId,
-        ran: mpsc::Sender<TaskId>,
-    }
-
-    impl Runnable for Probe {
-        fn id(&self) -> TaskId {
-            self.id
-        }
-        fn run(self: Arc<Self>) {
-            let _ = self.ran.send(self.id);
-        }
-        fn cancel(&self) {}
-    }
-
-    fn probe(id: TaskId, ran: &mpsc::Sender<TaskId>) -> Task {
-        Arc::new(Probe {
-            id,
-            ran: ran.clone(),
-        })
-    }
+    use ch03_global_queue::testing::probe;
 
     fn ids(tasks: impl IntoIterator<Item = Task>) -> Vec<TaskId> {
         tasks.into_iter().map(|task| task.id()).collect()

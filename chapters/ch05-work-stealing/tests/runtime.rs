@@ -8,39 +8,9 @@ use std::task::Waker;
 
 use ch05_work_stealing::{spawn, yield_now, Runtime};
 
-#[test]
-fn many_tasks_that_yield_all_finish_with_their_results() {
-    testkit::timeout(|| {
-        let rt = Runtime::new(2);
-        let total = rt.block_on(async {
-            let handles: Vec<_> = (0..10_000u64)
-                .map(|i| {
-                    spawn(async move {
-                        yield_now().await;
-                        i
-                    })
-                })
-                .collect();
-            let mut sum = 0;
-            for handle in handles {
-                sum += handle.await.expect("task failed");
-            }
-            sum
-        });
-        assert_eq!(total, (0..10_000u64).sum::<u64>());
-        assert_eq!(rt.handle().live_tasks(), 0);
-    })
-}
-
-#[test]
-fn a_panicking_task_reports_its_message_and_the_runtime_carries_on() {
-    testkit::timeout(|| {
-        let rt = Runtime::new(2);
-        let err = rt.block_on(async { spawn(async { panic!("boom") }).await.unwrap_err() });
-        assert_eq!(err.panic_message(), Some("boom"));
-        assert_eq!(rt.block_on(async { spawn(async { 7 }).await }), Ok(7));
-    })
-}
+// Results, panics, shutdown counts and the rest of the common API are
+// checked for every runtime by the conformance suite (tests/conformance.rs
+// at the root); these tests are about what this chapter changes.
 
 #[test]
 fn work_spawned_on_one_worker_is_stolen_by_the_other() {

@@ -2,7 +2,8 @@
 //!
 //! Chapter 1's three blocking jobs again, as timers on a runtime with one
 //! worker thread; then an echo server and three clients on 127.0.0.1, and a
-//! read that gives up after a timeout.
+//! read that gives up after a timeout. `-- --trace` also draws the echo
+//! runtime's per-worker timeline.
 
 use std::io;
 use std::net::{Shutdown, SocketAddr};
@@ -11,6 +12,7 @@ use std::time::{Duration, Instant};
 use ch01_blocking::Job;
 use ch06_reactor::net::{TcpListener, TcpStream};
 use ch06_reactor::time::{sleep, timeout};
+use ch03_global_queue::trace;
 use ch06_reactor::{spawn, Runtime};
 
 // ANCHOR: jobs
@@ -106,8 +108,11 @@ async fn echo_client(addr: SocketAddr, id: usize) -> io::Result<String> {
 }
 // ANCHOR_END: echo
 
-fn echo() -> io::Result<()> {
+fn echo(traced: bool) -> io::Result<()> {
     let rt = Runtime::new(2);
+    if traced {
+        trace::enable();
+    }
     rt.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
@@ -124,6 +129,11 @@ fn echo() -> io::Result<()> {
         match server.await {
             Ok(result) => result?,
             Err(error) => println!("   the server task failed: {error}"),
+        }
+        if traced {
+            // The echo part only: the silent read below is 100 ms of nothing.
+            let events = trace::take();
+            print!("{}", trace::render(&events, 2, 60));
         }
 
         // ANCHOR: silent
@@ -151,10 +161,18 @@ fn echo() -> io::Result<()> {
 }
 
 fn main() {
+    let traced = match std::env::args().nth(1).as_deref() {
+        None => false,
+        Some("--trace") => true,
+        Some(other) => {
+            eprintln!("unknown argument {other:?}; usage: ch06-reactor [--trace]");
+            std::process::exit(2);
+        }
+    };
     println!("1. Chapter 1's three jobs, as timers on one worker thread");
     jobs_as_timers();
     println!("2. An echo server and three clients on 127.0.0.1, two workers");
-    if let Err(error) = echo() {
+    if let Err(error) = echo(traced) {
         eprintln!("the echo demo failed: {error}");
         std::process::exit(1);
     }

@@ -592,7 +592,7 @@ mod tests {
         assert!(text.contains("| spawn_many (ms) | 2.00 (2.00–2.50) | 6.00 (5.50–6.50) | hung |"), "{text}");
         assert!(text.contains("| spawn_many | 1.00× | 3.00× | hung |"), "{text}");
         // 100 connections × 1,000 messages in 0.5 s and in 1 s.
-        assert!(text.contains("| tcp_echo | 200000 | n/a | 100000 |"), "{text}");
+        assert!(text.contains("| tcp_echo | 200,000 | n/a | 100,000 |"), "{text}");
         assert!(text.contains("Test CPU (2 cores)"), "{text}");
     }
 

@@ -294,12 +294,18 @@ fn step_workspace_tests(ctx: &Ctx) -> Result<(), String> {
     for p in packages.iter().filter(|p| p.ends_with("-exercises")) {
         cmd.args(["--exclude", p]);
     }
-    println!("xtask: running {}", run::describe(&cmd));
-    let status = run::inherit(&mut cmd)?;
+    run_checked(&mut cmd, "cargo test")
+}
+
+/// Shows `cmd`, runs it with its output streamed, and turns a failure into
+/// "`what` exited with ...".
+fn run_checked(cmd: &mut Command, what: &str) -> Result<(), String> {
+    println!("xtask: running {}", run::describe(cmd));
+    let status = run::inherit(cmd)?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("cargo test exited with {status}"))
+        Err(format!("{what} exited with {status}"))
     }
 }
 
@@ -579,13 +585,7 @@ fn cmd_bench(ctx: &Ctx, args: &[&str]) -> Result<(), String> {
     let mut cmd = ctx.cargo();
     cmd.args(["run", "--release", "-p", "bench", "--"])
         .args(args);
-    println!("xtask: running {}", run::describe(&cmd));
-    let status = run::inherit(&mut cmd)?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("the benchmark exited with {status}"))
-    }
+    run_checked(&mut cmd, "the benchmark")
 }
 
 /// The `#[ignore]`d stress tests: a million tasks, a thousand runtimes, a
@@ -596,13 +596,7 @@ fn step_stress_heavy(ctx: &Ctx) -> Result<(), String> {
     cmd.args([
         "test", "--release", "-p", "byo-async-runtime", "--test", "stress", "--", "--ignored",
     ]);
-    println!("xtask: running {}", run::describe(&cmd));
-    let status = run::inherit(&mut cmd)?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("the heavy stress tests exited with {status}"))
-    }
+    run_checked(&mut cmd, "the heavy stress tests")
 }
 
 /// Chapter 6's C10k echo (1,000 connections x 100 messages, server and
@@ -613,16 +607,12 @@ fn step_valgrind(ctx: &Ctx) -> Result<(), String> {
     browser::ensure_debian_package("/usr/bin/valgrind", "valgrind")?;
     let mut build = ctx.cargo();
     build.args(["build", "--release", "-p", "ch06-reactor", "--bin", "c10k"]);
-    println!("xtask: running {}", run::describe(&build));
-    let status = run::inherit(&mut build)?;
-    if !status.success() {
-        return Err(format!("building c10k exited with {status}"));
-    }
+    run_checked(&mut build, "building c10k")?;
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| ctx.root.join("target"));
     let c10k = target.join("release").join("c10k");
-    let mut cmd = std::process::Command::new("valgrind");
+    let mut cmd = Command::new("valgrind");
     cmd.args([
         "--leak-check=full",
         "--errors-for-leak-kinds=definite",
@@ -631,13 +621,8 @@ fn step_valgrind(ctx: &Ctx) -> Result<(), String> {
     ])
     .arg(&c10k)
     .args(["--connections", "1000", "--messages", "100"]);
-    println!("xtask: running {}", run::describe(&cmd));
-    let status = run::inherit(&mut cmd)?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("valgrind reported leaks or memory errors ({status})"))
-    }
+    // valgrind exits with 1 for a definite leak or a memory error.
+    run_checked(&mut cmd, "valgrind (leaks or memory errors)")
 }
 
 /// The benchmarks' smoke mode, so a runtime that hangs or crashes under the

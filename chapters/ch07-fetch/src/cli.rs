@@ -99,6 +99,20 @@ impl Options {
     pub fn ids(&self) -> Vec<u64> {
         self.ids.clone().collect()
     }
+
+    /// The line every fetch program prints first; `on` names the client and
+    /// the runtime, e.g. "on our runtime".
+    pub fn banner(&self, base: impl std::fmt::Display, on: &str) -> String {
+        let mode = if self.sequential {
+            "one at a time"
+        } else {
+            "all at once"
+        };
+        format!(
+            "fetching todos {:?} from {base}, {mode}, {on} ({} workers)",
+            self.ids, self.workers
+        )
+    }
 }
 
 fn parse_ids(text: &str) -> Result<RangeInclusive<u64>, String> {

@@ -46,15 +46,7 @@ fn main() -> ExitCode {
         ..Client::default()
     };
     let ids = options.ids();
-    let mode = if options.sequential {
-        "one at a time"
-    } else {
-        "all at once"
-    };
-    println!(
-        "fetching todos {:?} from {base}, {mode}, on our runtime ({} workers)",
-        options.ids, options.workers
-    );
+    println!("{}", options.banner(&base, "on our runtime"));
 
     let runtime = Runtime::new(options.workers);
     let mut report = Report::new();

@@ -48,15 +48,7 @@ fn main() -> ExitCode {
         }
     };
     let ids = options.ids();
-    let mode = if options.sequential {
-        "one at a time"
-    } else {
-        "all at once"
-    };
-    println!(
-        "fetching todos {:?} from {base}, {mode}, with reqwest on our runtime ({} workers)",
-        options.ids, options.workers
-    );
+    println!("{}", options.banner(&base, "with reqwest on our runtime"));
 
     // ANCHOR: spawn_reqwest
     let runtime = Runtime::new(options.workers);

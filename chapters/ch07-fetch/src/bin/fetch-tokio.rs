@@ -51,15 +51,7 @@ fn main() -> ExitCode {
         }
     };
     let ids = options.ids();
-    let mode = if options.sequential {
-        "one at a time"
-    } else {
-        "all at once"
-    };
-    println!(
-        "fetching todos {:?} from {base}, {mode}, on tokio + reqwest ({} workers)",
-        options.ids, options.workers
-    );
+    println!("{}", options.banner(&base, "on tokio + reqwest"));
 
     let mut report = Report::new();
     let fetch = |id| fetch_todo_reqwest(client.clone(), base.clone(), id);

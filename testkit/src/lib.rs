@@ -4,6 +4,9 @@
 //! hang: a lost wake-up should show up as a red test with a clear message,
 //! not as a CI run that never ends. [`with_timeout`] gives a test that bound.
 
+#[cfg(loom)]
+pub mod model;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::thread;

@@ -22,62 +22,16 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
-use std::time::Instant;
 
 use ch03_global_queue::task::{Runnable, Task, TaskId};
 use ch03_global_queue::Schedule;
 use ch05_work_stealing::{CondvarPark, Runtime, WorkStealing};
 use loom::sync::atomic::{AtomicUsize, Ordering};
-use loom::sync::{Arc, Condvar, Mutex};
+use loom::sync::{Arc, Mutex};
 use loom::thread;
+use testkit::model::{check, Gate};
 
-/// Runs `model` under loom and prints how many executions it explored.
-/// Without `LOOM_MAX_PREEMPTIONS` loom would explore every interleaving,
-/// which for these models takes hours; 2 preemptions is what CI runs.
-fn check(name: &str, model: impl Fn() + Sync + Send + 'static) {
-    let mut builder = loom::model::Builder::new();
-    if builder.preemption_bound.is_none() {
-        builder.preemption_bound = Some(2);
-    }
-    let bound = builder.preemption_bound;
-    let runs = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counted = runs.clone();
-    let start = Instant::now();
-    builder.check(move || {
-        counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        model();
-    });
-    println!(
-        "{name}: {} executions, preemption bound {bound:?}, {:.1?}",
-        runs.load(std::sync::atomic::Ordering::Relaxed),
-        start.elapsed()
-    );
-}
-
-// ANCHOR: gate
-/// A door that one thread opens and others wait at, made of loom's mutex
-/// and condition variable, so a model that waits here for ever is reported
-/// by loom as a deadlock.
-#[derive(Default)]
-struct Gate {
-    open: Mutex<bool>,
-    opened: Condvar,
-}
-
-impl Gate {
-    fn open(&self) {
-        *self.open.lock().unwrap() = true;
-        self.opened.notify_all();
-    }
-
-    fn wait(&self) {
-        let mut open = self.open.lock().unwrap();
-        while !*open {
-            open = self.opened.wait(open).unwrap();
-        }
-    }
-}
-
+// ANCHOR: probe
 /// A scheduler-level task: running it opens its gate. No future, no task
 /// state: only the scheduler's queues and its parking protocol are modelled.
 struct Probe {
@@ -93,7 +47,7 @@ impl Runnable for Probe {
     }
     fn cancel(&self) {}
 }
-// ANCHOR_END: gate
+// ANCHOR_END: probe
 
 /// Starts `run_worker` for every worker, as the runtime shell would.
 fn start(

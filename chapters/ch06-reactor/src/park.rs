@@ -5,6 +5,15 @@
 //! sleeps *inside the reactor* (in `mio::Poll::poll`), so its sleep ends when
 //! a socket is ready or a timer is due as well as when it is unparked; the
 //! other idle workers sleep on a condition variable each.
+//!
+//! One rule makes the handshakes below easy to prove: every access to
+//! `holder`, `sleepers` and a worker's token is a read-modify-write (a read
+//! is an RMW that changes nothing: `fetch_add(0)`). Read-modify-writes of one
+//! word happen one after another, each reads the newest value, and with
+//! `AcqRel` each acquires what the earlier ones released. So no proof here
+//! needs `SeqCst`, and loom, which checks acquire/release exactly but does
+//! not model `SeqCst` loads and stores, can check all of it
+//! (`tests/loom_reactor_park.rs`).
 
 use std::sync::Arc;
 
@@ -51,12 +60,18 @@ impl ReactorPark {
     }
 
     // ANCHOR: try_enter
-    /// Takes the reactor if nobody has it. SeqCst: this store and the load of
-    /// the unpark token that follows it pair with `unpark`'s store of the
-    /// token and load of `holder` (see [`Park::unpark`]).
+    /// Who is in the reactor: a read-modify-write that changes nothing.
+    /// Unlike a load, it always returns the newest value.
+    fn current_holder(&self) -> usize {
+        self.holder.fetch_add(0, Ordering::AcqRel)
+    }
+
+    /// Takes the reactor if nobody has it. A failure only sends the caller
+    /// to its condition variable, where it reads `holder` again, so the
+    /// failed read may be relaxed.
     fn try_enter(&self, index: usize) -> bool {
         self.holder
-            .compare_exchange(NOBODY, index, Ordering::SeqCst, Ordering::SeqCst)
+            .compare_exchange(NOBODY, index, Ordering::AcqRel, Ordering::Relaxed)
             .is_ok()
     }
 
@@ -64,11 +79,15 @@ impl ReactorPark {
     /// it is handed the reactor, so sockets and timers keep being watched
     /// while this worker goes off to run tasks.
     fn leave(&self, index: usize) {
-        self.holder.store(NOBODY, Ordering::SeqCst);
-        // Pairs with the sleeper's increment of `sleepers` and its load of
-        // `holder`: either we see the sleeper here, or it sees the reactor
-        // free and takes it itself.
-        if self.sleepers.load(Ordering::SeqCst) > 0 {
+        self.holder.swap(NOBODY, Ordering::AcqRel);
+        // We free `holder`, then read `sleepers`; a sleeper adds itself to
+        // `sleepers`, then reads `holder`. If our read of `sleepers` comes
+        // after its increment, we see it and hand it the reactor. If it
+        // comes before, the sleeper's increment acquires our release, so it
+        // sees `holder` free and takes the reactor itself. With plain loads
+        // both could read stale values, and the reactor would be left
+        // unwatched while a worker sleeps.
+        if self.sleepers.fetch_add(0, Ordering::AcqRel) > 0 {
             self.hand_over(index);
         }
     }
@@ -129,37 +148,47 @@ impl Park for ReactorPark {
     fn park(&self, index: usize) {
         let slot = &self.slots[index];
         loop {
-            if slot.notified.swap(false, Ordering::SeqCst) {
+            // Acquire: the unparker's work (a pushed task) is visible to us.
+            if slot.notified.swap(false, Ordering::AcqRel) {
                 return; // an unpark came first: consume it instead of sleeping
             }
             if self.try_enter(index) {
                 // We are published as the holder; an unpark that set our
                 // token before it could see that would not wake the reactor,
                 // so look at the token once more before waiting in it.
-                if slot.notified.load(Ordering::SeqCst) {
+                if slot.notified.swap(false, Ordering::AcqRel) {
                     self.leave(index);
                 } else {
                     self.turn_and_wake(index, Wait::UntilNextTimer);
+                    // Woken by I/O, a timer or an unpark: either way the
+                    // caller has new tasks to look for, which answers an
+                    // unpark that came meanwhile too.
+                    slot.notified.swap(false, Ordering::AcqRel);
                 }
-                // Woken by I/O, a timer or an unpark: either way the caller
-                // has new tasks to look for.
-                slot.notified.store(false, Ordering::SeqCst);
                 return;
             }
             // Someone else is in the reactor: sleep on our own condvar.
             let mut sleeper = lock(&slot.sleep);
             sleeper.sleeping = true;
-            self.sleepers.fetch_add(1, Ordering::SeqCst);
-            while !slot.notified.load(Ordering::SeqCst)
-                && !sleeper.handoff
-                && self.holder.load(Ordering::SeqCst) != NOBODY
-            {
+            // Then read `holder`: the other half of `leave`'s handshake.
+            self.sleepers.fetch_add(1, Ordering::AcqRel);
+            let notified = loop {
+                if slot.notified.swap(false, Ordering::AcqRel) {
+                    break true;
+                }
+                if sleeper.handoff || self.current_holder() == NOBODY {
+                    break false;
+                }
                 sleeper = wait(&slot.condvar, sleeper);
-            }
+            };
             sleeper.sleeping = false;
             sleeper.handoff = false;
-            self.sleepers.fetch_sub(1, Ordering::SeqCst);
-            // Back to the top: consume the token, or take the reactor.
+            self.sleepers.fetch_sub(1, Ordering::AcqRel);
+            drop(sleeper);
+            if notified {
+                return;
+            }
+            // Handed the reactor, or it is free: back to the top to take it.
         }
     }
     // ANCHOR_END: park
@@ -167,12 +196,13 @@ impl Park for ReactorPark {
     // ANCHOR: unpark
     fn unpark(&self, index: usize) {
         let slot = &self.slots[index];
-        slot.notified.store(true, Ordering::SeqCst);
-        // Dekker's pattern with `park`: we store the token then load
-        // `holder`; the parker stores `holder` then loads the token. With
-        // SeqCst at least one of us sees the other's store, so the worker
-        // either skips the reactor or is woken out of it here.
-        if self.holder.load(Ordering::SeqCst) == index {
+        slot.notified.swap(true, Ordering::AcqRel);
+        // We set the token, then read `holder`; the parker takes `holder`,
+        // then reads (and clears) the token. If its read of the token comes
+        // after our write, it sees the token and skips the reactor. If it
+        // comes before, our write acquires its release, so we see it in the
+        // reactor and wake it. Either way the wake-up is not lost.
+        if self.current_holder() == index {
             self.reactor.wake();
         } else {
             // Under the sleeper's lock: it checks the token under this lock
@@ -197,7 +227,9 @@ impl Park for ReactorPark {
     // ANCHOR_END: maintenance
 }
 
-#[cfg(test)]
+// Not under loom: tests/loom_reactor_park.rs compiles this file against a
+// stand-in reactor, where these tests (real mio, real threads) cannot run.
+#[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
     use crate::reactor::tests::counting_waker;

@@ -12,6 +12,7 @@ use std::task::{Context, Poll, Waker};
 
 use futures_task::{waker_ref, ArcWake};
 
+use crate::context;
 use crate::join::{Join, JoinError, JoinHandle};
 use crate::runtime::Handle;
 use crate::state::{AfterPoll, State, WakeAction};
@@ -87,14 +88,32 @@ where
         (cell, join)
     }
 
+    // ANCHOR: schedule
     /// Pushes the task onto its runtime's queue.
     fn schedule(self: &Arc<Self>) {
-        // No runtime means it was dropped: the future is gone too, so there
-        // is nothing left to run.
+        // Most wake-ups happen on a thread of the task's own runtime (a
+        // worker, or `block_on`'s thread), whose handle is in the context
+        // thread-local. Using it leaves the handle's reference count alone:
+        // upgrading the `Weak` and dropping the `Arc` again would change that
+        // count, which every task of the runtime shares, twice per wake-up.
+        let scheduled_here = context::with_current(|current| match current {
+            Some(handle) if std::ptr::eq(Arc::as_ptr(handle), self.handle.as_ptr()) => {
+                handle.scheduler().schedule(self.clone());
+                true
+            }
+            _ => false,
+        });
+        if scheduled_here {
+            return;
+        }
+        // Elsewhere (a timer thread, another runtime), upgrade. No runtime
+        // means it was dropped: the future is gone too, so there is nothing
+        // left to run.
         if let Some(handle) = self.handle.upgrade() {
             handle.scheduler().schedule(self.clone());
         }
     }
+    // ANCHOR_END: schedule
 
     // ANCHOR: poll_future
     /// Polls the future once, catching a panic. `None` means `Pending`.

@@ -4,9 +4,6 @@
 //! hang: a lost wake-up should show up as a red test with a clear message,
 //! not as a CI run that never ends. [`with_timeout`] gives a test that bound.
 
-#[cfg(loom)]
-pub mod model;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::thread;
@@ -108,6 +105,10 @@ impl Drop for DropToken {
         self.dropped.fetch_add(1, Ordering::SeqCst);
     }
 }
+
+/// Helpers for the loom models; built only with `RUSTFLAGS="--cfg loom"`.
+#[cfg(loom)]
+pub mod model;
 
 #[cfg(test)]
 mod tests {

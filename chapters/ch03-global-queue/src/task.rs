@@ -106,9 +106,9 @@ where
         if scheduled_here {
             return;
         }
-        // Elsewhere (a timer thread, another runtime), upgrade. No runtime
-        // means it was dropped: the future is gone too, so there is nothing
-        // left to run.
+        // Elsewhere (another runtime, a thread of the program's own),
+        // upgrade. No runtime means it was dropped: the future is gone too,
+        // so there is nothing left to run.
         if let Some(handle) = self.handle.upgrade() {
             handle.scheduler().schedule(self.clone());
         }

@@ -181,8 +181,8 @@ impl std::future::Future for WaitReadable {
             return std::task::Poll::Ready(());
         }
         *self.waker_out.lock().unwrap() = Some(cx.waker().clone());
-        // Look again after leaving the waker, as `ScheduledIo` does: the
-        // readiness may have come in between.
+        // Look again once the waker is stored (`ScheduledIo` looks again
+        // under its lock): the readiness may have come in between.
         if self.ready.load(Ordering::Acquire) {
             return std::task::Poll::Ready(());
         }
@@ -190,7 +190,6 @@ impl std::future::Future for WaitReadable {
     }
 }
 
-// ANCHOR: runtime_model
 /// The whole runtime (chapter 3's shell, chapter 5's scheduler, chapter
 /// 6's parker) on two workers: a task waits for a socket; a foreign thread
 /// (the kernel) makes it ready; the worker in the reactor delivers the
@@ -219,7 +218,6 @@ fn a_ready_socket_wakes_its_task_through_the_reactor() {
         drop(rt);
     });
 }
-// ANCHOR_END: runtime_model
 
 const NOBODY: usize = usize::MAX;
 

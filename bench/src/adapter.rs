@@ -50,7 +50,9 @@ pub trait Tcp: Runtime {
     /// connects in `tcp_echo` is not dropped (std and mio ask for 128).
     fn bind(addr: SocketAddr) -> impl Future<Output = io::Result<Self::Listener>> + Send;
     fn local_addr(listener: &Self::Listener) -> io::Result<SocketAddr>;
-    fn accept(listener: &Self::Listener) -> impl Future<Output = io::Result<Self::Stream>> + Send + '_;
+    fn accept(
+        listener: &Self::Listener,
+    ) -> impl Future<Output = io::Result<Self::Stream>> + Send + '_;
     fn connect(addr: SocketAddr) -> impl Future<Output = io::Result<Self::Stream>> + Send;
     fn read<'a>(
         stream: &'a mut Self::Stream,

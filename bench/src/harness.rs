@@ -53,7 +53,9 @@ impl Entry {
         Entry {
             name: R::NAME,
             has_tcp: true,
-            start: |workload, plan| Driver::start::<R>(workload, plan, workloads::run_with_tcp::<R>),
+            start: |workload, plan| {
+                Driver::start::<R>(workload, plan, workloads::run_with_tcp::<R>)
+            },
             stats: |workload, plan| worker_stats::<R>(workload, plan, workloads::run_with_tcp::<R>),
         }
     }
@@ -115,7 +117,11 @@ struct Driver {
 }
 
 impl Driver {
-    fn start<R: Runtime>(workload: Workload, plan: &Plan, run: fn(&R, Workload, &Sizes) -> Outcome) -> Driver {
+    fn start<R: Runtime>(
+        workload: Workload,
+        plan: &Plan,
+        run: fn(&R, Workload, &Sizes) -> Outcome,
+    ) -> Driver {
         let (requests, requested) = mpsc::channel::<()>();
         let (reply, replies) = mpsc::channel();
         let (workers, sizes) = (plan.workers, plan.sizes);
@@ -125,7 +131,8 @@ impl Driver {
                 let runtime = R::new(workers);
                 while requested.recv().is_ok() {
                     let start = Instant::now();
-                    let outcome = catch_unwind(AssertUnwindSafe(|| run(&runtime, workload, &sizes)));
+                    let outcome =
+                        catch_unwind(AssertUnwindSafe(|| run(&runtime, workload, &sizes)));
                     let elapsed = start.elapsed();
                     let result = match outcome {
                         Ok(Ok(())) => Ok(elapsed),
@@ -190,10 +197,21 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// Measures one workload on every entry; one [`Cell`] per entry, in order.
 /// `progress` is told about each failure as it happens.
-pub fn measure(entries: &[Entry], workload: Workload, plan: &Plan, progress: &mut dyn FnMut(&str)) -> Vec<Cell> {
+pub fn measure(
+    entries: &[Entry],
+    workload: Workload,
+    plan: &Plan,
+    progress: &mut dyn FnMut(&str),
+) -> Vec<Cell> {
     let mut cells: Vec<Cell> = entries
         .iter()
-        .map(|entry| if entry.runs(workload) { Cell::Samples(Vec::new()) } else { Cell::NotRun })
+        .map(|entry| {
+            if entry.runs(workload) {
+                Cell::Samples(Vec::new())
+            } else {
+                Cell::NotRun
+            }
+        })
         .collect();
     let mut drivers: Vec<Option<Driver>> = entries
         .iter()
@@ -217,7 +235,12 @@ pub fn measure(entries: &[Entry], workload: Workload, plan: &Plan, progress: &mu
                     }
                 }
                 Err(failure) => {
-                    progress(&format!("{} on {}: {}", workload.name(), entries[i].name, describe(&failure)));
+                    progress(&format!(
+                        "{} on {}: {}",
+                        workload.name(),
+                        entries[i].name,
+                        describe(&failure)
+                    ));
                     cells[i] = failure;
                     if let Some(driver) = drivers[i].take() {
                         if matches!(cells[i], Cell::Hung(_)) {

@@ -50,7 +50,11 @@ fn rustc_version() -> Option<String> {
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     let output = Command::new(rustc).arg("--version").output().ok()?;
     let text = String::from_utf8(output.stdout).ok()?;
-    let version = text.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+    let version = text
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
     (!version.is_empty()).then_some(version)
 }
 

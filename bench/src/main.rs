@@ -81,7 +81,8 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--warmup" => options.warmup = Some(number("--warmup", value("--warmup")?)?),
             "--workers" => options.workers = number("--workers", value("--workers")?)?.max(1),
             "--timeout" => {
-                options.timeout = Duration::from_secs(number("--timeout", value("--timeout")?)?.max(1) as u64)
+                options.timeout =
+                    Duration::from_secs(number("--timeout", value("--timeout")?)?.max(1) as u64)
             }
             "--out" => options.out = Some(PathBuf::from(value("--out")?)),
             "--runtime" => options.runtimes.push(value("--runtime")?),
@@ -127,7 +128,11 @@ fn main() -> ExitCode {
             println!("runtime  {}{tcp}", entry.name);
         }
         for workload in Workload::ALL {
-            println!("workload {:<17} {}", workload.name(), workload.describe(&Sizes::FULL));
+            println!(
+                "workload {:<17} {}",
+                workload.name(),
+                workload.describe(&Sizes::FULL)
+            );
         }
         return ExitCode::SUCCESS;
     }
@@ -135,7 +140,10 @@ fn main() -> ExitCode {
         for name in &options.runtimes {
             if !entries.iter().any(|e| e.name == name) {
                 let known: Vec<&str> = entries.iter().map(|e| e.name).collect();
-                eprintln!("bench: unknown runtime {name:?}; known: {}", known.join(", "));
+                eprintln!(
+                    "bench: unknown runtime {name:?}; known: {}",
+                    known.join(", ")
+                );
                 return ExitCode::from(2);
             }
         }
@@ -144,14 +152,23 @@ fn main() -> ExitCode {
     let workloads: Vec<Workload> = if options.workloads.is_empty() {
         Workload::ALL.to_vec()
     } else {
-        Workload::ALL.into_iter().filter(|w| options.workloads.contains(w)).collect()
+        Workload::ALL
+            .into_iter()
+            .filter(|w| options.workloads.contains(w))
+            .collect()
     };
 
     let plan = Plan {
         workers: options.workers,
         warmup: options.warmup.unwrap_or(if options.quick { 0 } else { 2 }),
-        samples: options.samples.unwrap_or(if options.quick { 1 } else { 20 }),
-        sizes: if options.quick { Sizes::QUICK } else { Sizes::FULL },
+        samples: options
+            .samples
+            .unwrap_or(if options.quick { 1 } else { 20 }),
+        sizes: if options.quick {
+            Sizes::QUICK
+        } else {
+            Sizes::FULL
+        },
         timeout: options.timeout,
     };
     if options.stats {
@@ -183,7 +200,9 @@ fn main() -> ExitCode {
     let mut rows = Vec::new();
     for workload in workloads {
         let began = Instant::now();
-        let cells = harness::measure(&entries, workload, &plan, &mut |failure| eprintln!("bench: {failure}"));
+        let cells = harness::measure(&entries, workload, &plan, &mut |failure| {
+            eprintln!("bench: {failure}")
+        });
         let states: Vec<String> = entries
             .iter()
             .zip(&cells)
@@ -213,7 +232,10 @@ fn main() -> ExitCode {
             eprintln!("bench: cannot write the results to {}: {e}", dir.display());
             return ExitCode::FAILURE;
         }
-        eprintln!("bench: wrote results.md, workloads.md, chart.svg and samples.csv to {}", dir.display());
+        eprintln!(
+            "bench: wrote results.md, workloads.md, chart.svg and samples.csv to {}",
+            dir.display()
+        );
     }
     if results.any_failure() {
         eprintln!("bench: some workloads failed or hung (see above)");
@@ -222,7 +244,11 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn print_worker_stats(entries: &[bench::harness::Entry], workloads: &[Workload], plan: &Plan) -> ExitCode {
+fn print_worker_stats(
+    entries: &[bench::harness::Entry],
+    workloads: &[Workload],
+    plan: &Plan,
+) -> ExitCode {
     let mut failed = false;
     for &workload in workloads {
         println!("{} ({})", workload.name(), workload.describe(&plan.sizes));
@@ -264,13 +290,17 @@ fn render(csv: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
     println!("{}", results.sizes_markdown());
     println!("{}", results.markdown());
     let dir = out.map(PathBuf::from).unwrap_or_else(|| {
-        csv.parent().map_or_else(|| PathBuf::from("."), PathBuf::from)
+        csv.parent()
+            .map_or_else(|| PathBuf::from("."), PathBuf::from)
     });
     if let Err(e) = write_outputs(&dir, &results) {
         eprintln!("bench: cannot write the results to {}: {e}", dir.display());
         return ExitCode::FAILURE;
     }
-    eprintln!("bench: wrote results.md, workloads.md, chart.svg and samples.csv to {}", dir.display());
+    eprintln!(
+        "bench: wrote results.md, workloads.md, chart.svg and samples.csv to {}",
+        dir.display()
+    );
     ExitCode::SUCCESS
 }
 
@@ -289,5 +319,7 @@ fn workspace_root() -> PathBuf {
     let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    manifest.parent().map_or(manifest.clone(), |p| p.to_path_buf())
+    manifest
+        .parent()
+        .map_or(manifest.clone(), |p| p.to_path_buf())
 }

@@ -38,8 +38,14 @@ impl Sizes {
         yields_per_task: 1_000,
         ping_pong_pairs: 1_000,
         chain_depth: 1_000,
-        tcp: TcpSize { connections: 100, messages: 250 },
-        tcp_many: TcpSize { connections: 1_000, messages: 10 },
+        tcp: TcpSize {
+            connections: 100,
+            messages: 250,
+        },
+        tcp_many: TcpSize {
+            connections: 1_000,
+            messages: 10,
+        },
     };
 
     pub const QUICK: Sizes = Sizes {
@@ -49,8 +55,14 @@ impl Sizes {
         yields_per_task: 100,
         ping_pong_pairs: 100,
         chain_depth: 100,
-        tcp: TcpSize { connections: 10, messages: 20 },
-        tcp_many: TcpSize { connections: 50, messages: 2 },
+        tcp: TcpSize {
+            connections: 10,
+            messages: 20,
+        },
+        tcp_many: TcpSize {
+            connections: 50,
+            messages: 2,
+        },
     };
 }
 
@@ -145,16 +157,25 @@ impl Workload {
     /// The size of one iteration, for the table's first column.
     pub fn describe(self, sizes: &Sizes) -> String {
         match self {
-            Workload::SpawnMany => format!("{} tasks spawned from `block_on`", thousands(sizes.spawn_many)),
+            Workload::SpawnMany => format!(
+                "{} tasks spawned from `block_on`",
+                thousands(sizes.spawn_many)
+            ),
             Workload::SpawnManyLocal => {
-                format!("{} tasks spawned from one task", thousands(sizes.spawn_many_local))
+                format!(
+                    "{} tasks spawned from one task",
+                    thousands(sizes.spawn_many_local)
+                )
             }
             Workload::YieldMany => format!(
                 "{} tasks × {} `yield_now`",
                 thousands(sizes.yield_tasks),
                 thousands(sizes.yields_per_task)
             ),
-            Workload::PingPong => format!("{} pairs, one message each way", thousands(sizes.ping_pong_pairs)),
+            Workload::PingPong => format!(
+                "{} pairs, one message each way",
+                thousands(sizes.ping_pong_pairs)
+            ),
             Workload::ChainedSpawn => format!("a chain of {} spawns", thousands(sizes.chain_depth)),
             Workload::TcpEcho | Workload::TcpEchoMany => {
                 let size = self.tcp_size(sizes);
@@ -200,7 +221,9 @@ pub fn run<R: Runtime>(rt: &R, workload: Workload, sizes: &Sizes) -> Outcome {
     match workload {
         Workload::SpawnMany => rt.block_on(spawn_many::<R>(sizes.spawn_many)),
         Workload::SpawnManyLocal => rt.block_on(spawn_many_local::<R>(sizes.spawn_many_local)),
-        Workload::YieldMany => rt.block_on(yield_many::<R>(sizes.yield_tasks, sizes.yields_per_task)),
+        Workload::YieldMany => {
+            rt.block_on(yield_many::<R>(sizes.yield_tasks, sizes.yields_per_task))
+        }
         Workload::PingPong => rt.block_on(ping_pong::<R>(sizes.ping_pong_pairs)),
         Workload::ChainedSpawn => rt.block_on(chained_spawn::<R>(sizes.chain_depth)),
         Workload::TcpEcho | Workload::TcpEchoMany => {
@@ -314,7 +337,8 @@ async fn ping_pong<R: Runtime>(pairs: usize) -> Outcome {
                 let echo_failed = failed.clone();
                 R::spawn(async move {
                     if pinged.await.is_err() || pong.send(()).is_err() {
-                        let _ = echo_failed.try_send("ping_pong: the echo side lost its peer".into());
+                        let _ =
+                            echo_failed.try_send("ping_pong: the echo side lost its peer".into());
                     }
                 });
                 if ping.send(()).is_err() || ponged.await.is_err() {
@@ -429,7 +453,9 @@ async fn echo_client<R: Tcp>(addr: SocketAddr, client: usize, messages: usize) -
             }
         }
         if sent[..len] != received[..len] {
-            return Err(format!("tcp_echo: client {client}: message {message} came back changed"));
+            return Err(format!(
+                "tcp_echo: client {client}: message {message} came back changed"
+            ));
         }
     }
     Ok(())

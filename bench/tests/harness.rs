@@ -29,19 +29,29 @@ fn every_workload_runs_on_every_registered_runtime() {
             let cells = harness::measure(&entries, workload, &plan, &mut |_| {});
             for (entry, cell) in entries.iter().zip(&cells) {
                 match cell {
-                    Cell::Samples(samples) => assert_eq!(samples.len(), 1, "{} on {}", workload.name(), entry.name),
+                    Cell::Samples(samples) => {
+                        assert_eq!(samples.len(), 1, "{} on {}", workload.name(), entry.name)
+                    }
                     Cell::NotRun => assert!(
                         workload.needs_tcp() && !entry.has_tcp,
                         "{} skipped {}",
                         entry.name,
                         workload.name()
                     ),
-                    other => panic!("{} on {}: {}", workload.name(), entry.name, harness::describe(other)),
+                    other => panic!(
+                        "{} on {}: {}",
+                        workload.name(),
+                        entry.name,
+                        harness::describe(other)
+                    ),
                 }
             }
         }
         let names: Vec<&str> = entries.iter().map(|e| e.name).collect();
-        assert!(names.contains(&"tokio") && names.contains(&"ch03"), "{names:?}");
+        assert!(
+            names.contains(&"tokio") && names.contains(&"ch03"),
+            "{names:?}"
+        );
     });
 }
 
@@ -68,7 +78,8 @@ impl Runtime for DropsTasks {
 /// whoever waits for it waits forever.
 struct ForgetsTasks;
 
-static FORGOTTEN: Mutex<Vec<std::pin::Pin<Box<dyn Future<Output = ()> + Send>>>> = Mutex::new(Vec::new());
+static FORGOTTEN: Mutex<Vec<std::pin::Pin<Box<dyn Future<Output = ()> + Send>>>> =
+    Mutex::new(Vec::new());
 
 impl Runtime for ForgetsTasks {
     const NAME: &'static str = "forgets-tasks";
@@ -79,7 +90,10 @@ impl Runtime for ForgetsTasks {
         futures_lite::future::block_on(future)
     }
     fn spawn<F: Future<Output = ()> + Send + 'static>(future: F) {
-        FORGOTTEN.lock().unwrap_or_else(|p| p.into_inner()).push(Box::pin(future));
+        FORGOTTEN
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Box::pin(future));
     }
     fn yield_now() -> impl Future<Output = ()> + Send {
         futures_lite::future::yield_now()
@@ -90,7 +104,12 @@ impl Runtime for ForgetsTasks {
 fn a_runtime_that_loses_tasks_is_reported_failed_not_timed() {
     testkit::timeout(|| {
         let entries = [Entry::new::<DropsTasks>()];
-        let cells = harness::measure(&entries, Workload::SpawnMany, &quick_plan(Duration::from_secs(10)), &mut |_| {});
+        let cells = harness::measure(
+            &entries,
+            Workload::SpawnMany,
+            &quick_plan(Duration::from_secs(10)),
+            &mut |_| {},
+        );
         match &cells[0] {
             Cell::Failed(message) => assert!(message.contains("spawn_many"), "{message}"),
             other => panic!("expected a failure, got {}", harness::describe(other)),
@@ -101,7 +120,10 @@ fn a_runtime_that_loses_tasks_is_reported_failed_not_timed() {
 #[test]
 fn a_runtime_that_never_runs_tasks_is_reported_hung() {
     testkit::timeout(|| {
-        let entries = [Entry::new::<ForgetsTasks>(), Entry::new::<bench::adapter::Tokio>()];
+        let entries = [
+            Entry::new::<ForgetsTasks>(),
+            Entry::new::<bench::adapter::Tokio>(),
+        ];
         let mut reported = Vec::new();
         let cells = harness::measure(
             &entries,
@@ -109,8 +131,20 @@ fn a_runtime_that_never_runs_tasks_is_reported_hung() {
             &quick_plan(Duration::from_millis(500)),
             &mut |line| reported.push(line.to_string()),
         );
-        assert!(matches!(cells[0], Cell::Hung(_)), "{}", harness::describe(&cells[0]));
-        assert!(matches!(&cells[1], Cell::Samples(s) if s.len() == 1), "the healthy runtime still ran");
-        assert!(reported.iter().any(|line| line.contains("forgets-tasks") && line.contains("HUNG")), "{reported:?}");
+        assert!(
+            matches!(cells[0], Cell::Hung(_)),
+            "{}",
+            harness::describe(&cells[0])
+        );
+        assert!(
+            matches!(&cells[1], Cell::Samples(s) if s.len() == 1),
+            "the healthy runtime still ran"
+        );
+        assert!(
+            reported
+                .iter()
+                .any(|line| line.contains("forgets-tasks") && line.contains("HUNG")),
+            "{reported:?}"
+        );
     });
 }

@@ -122,7 +122,9 @@ mod tests {
     #[test]
     #[should_panic(expected = "timed out")]
     fn a_hung_body_fails() {
-        with_timeout(Duration::from_millis(50), || thread::sleep(Duration::from_secs(5)));
+        with_timeout(Duration::from_millis(50), || {
+            thread::sleep(Duration::from_secs(5))
+        });
     }
 
     #[test]
@@ -137,7 +139,10 @@ mod tests {
         let a = counter.token();
         let b = counter.token();
         drop(a);
-        assert_eq!((counter.created(), counter.dropped(), counter.alive()), (2, 1, 1));
+        assert_eq!(
+            (counter.created(), counter.dropped(), counter.alive()),
+            (2, 1, 1)
+        );
         drop(b);
         assert_eq!(counter.alive(), 0);
     }

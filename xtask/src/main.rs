@@ -594,7 +594,14 @@ fn cmd_bench(ctx: &Ctx, args: &[&str]) -> Result<(), String> {
 fn step_stress_heavy(ctx: &Ctx) -> Result<(), String> {
     let mut cmd = ctx.cargo();
     cmd.args([
-        "test", "--release", "-p", "byo-async-runtime", "--test", "stress", "--", "--ignored",
+        "test",
+        "--release",
+        "-p",
+        "byo-async-runtime",
+        "--test",
+        "stress",
+        "--",
+        "--ignored",
     ]);
     run_checked(&mut cmd, "the heavy stress tests")
 }

@@ -32,7 +32,9 @@ pub use loom::thread_local;
 /// user panic never unwinds through one of our guards, and the data behind
 /// every lock stays consistent even if one did.
 pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Waits on `condvar`, ignoring poisoning for the same reason as [`lock`].

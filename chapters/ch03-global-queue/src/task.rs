@@ -70,7 +70,11 @@ where
     // Not `Self`: one cell, handed out twice, as the queue's `Task` and
     // behind the `JoinHandle`.
     #[allow(clippy::new_ret_no_self)]
-    pub(crate) fn new(id: TaskId, future: F, handle: Weak<Handle>) -> (Task, JoinHandle<F::Output>) {
+    pub(crate) fn new(
+        id: TaskId,
+        future: F,
+        handle: Weak<Handle>,
+    ) -> (Task, JoinHandle<F::Output>) {
         let cell = Arc::new(TaskCell {
             id,
             state: State::new_scheduled(),

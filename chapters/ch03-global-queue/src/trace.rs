@@ -75,7 +75,9 @@ fn record_slow(worker: usize, task: TaskId, kind: Kind) {
 
 fn events() -> std::sync::MutexGuard<'static, Vec<Event>> {
     // Only this module locks EVENTS and it never panics while holding it.
-    EVENTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    EVENTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The symbol for a task in a lane: the last base-36 digit of its id.
@@ -94,7 +96,10 @@ pub fn render(events: &[Event], workers: usize, columns: usize) -> String {
         return "(no events recorded)\n".to_string();
     };
     let span = (last.at_nanos - first.at_nanos).max(1);
-    let column_of = |at: u64| (((at - first.at_nanos) as u128 * columns as u128 / (span as u128 + 1)) as usize).min(columns - 1);
+    let column_of = |at: u64| {
+        (((at - first.at_nanos) as u128 * columns as u128 / (span as u128 + 1)) as usize)
+            .min(columns - 1)
+    };
     for worker in 0..workers {
         let mut lane = vec!['.'; columns];
         let mut steals = vec![' '; columns];

@@ -146,7 +146,12 @@ mod load_then_cas {
                     RUNNING => NOTIFIED,
                     _ => return false, // the bug: no write, so no ordering
                 };
-                match self.0.compare_exchange_weak(current, next, Ordering::AcqRel, Ordering::Acquire) {
+                match self.0.compare_exchange_weak(
+                    current,
+                    next,
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                ) {
                     Ok(_) => return next == SCHEDULED,
                     Err(actual) => current = actual,
                 }
@@ -156,7 +161,9 @@ mod load_then_cas {
         pub fn start_running(&self) {
             // Acquire here does not help: the waker never writes, so there
             // is no release for it to pair with.
-            let _ = self.0.compare_exchange(SCHEDULED, RUNNING, Ordering::AcqRel, Ordering::Acquire);
+            let _ =
+                self.0
+                    .compare_exchange(SCHEDULED, RUNNING, Ordering::AcqRel, Ordering::Acquire);
         }
 
         /// Returns true if the task must be queued again.
@@ -193,9 +200,15 @@ fn loom_finds_the_lost_wake_up_in_the_load_then_cas_wake() {
                 queued.fetch_add(1, Ordering::SeqCst);
             }
             waker.join().unwrap();
-            assert!(seen_by_poll || queued.load(Ordering::SeqCst) == 1, "lost wake-up");
+            assert!(
+                seen_by_poll || queued.load(Ordering::SeqCst) == 1,
+                "lost wake-up"
+            );
         });
     });
-    assert!(found.is_err(), "loom should find the lost wake-up in the old wake");
+    assert!(
+        found.is_err(),
+        "loom should find the lost wake-up in the old wake"
+    );
 }
 // ANCHOR_END: finds_it

@@ -10,9 +10,9 @@ use std::net::{Shutdown, SocketAddr};
 use std::time::{Duration, Instant};
 
 use ch01_blocking::Job;
+use ch03_global_queue::trace;
 use ch06_reactor::net::{TcpListener, TcpStream};
 use ch06_reactor::time::{sleep, timeout};
-use ch03_global_queue::trace;
 use ch06_reactor::{spawn, Runtime};
 
 // ANCHOR: jobs
@@ -33,7 +33,12 @@ fn jobs_as_timers() {
                     let began = start.elapsed();
                     sleep(job.duration).await;
                     let thread = std::thread::current();
-                    (job.name, began, start.elapsed(), thread.name().map(String::from))
+                    (
+                        job.name,
+                        began,
+                        start.elapsed(),
+                        thread.name().map(String::from),
+                    )
                 })
             })
             .collect();

@@ -40,7 +40,10 @@ where
         }
     }
     Err(last.unwrap_or_else(|| {
-        io::Error::new(io::ErrorKind::InvalidInput, "the address resolved to nothing")
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the address resolved to nothing",
+        )
     }))
 }
 
@@ -144,7 +147,9 @@ impl TcpStream {
                     match socket.peer_addr() {
                         Ok(_) => Ok(()),
                         // Woken before the handshake ended: wait for the next edge.
-                        Err(error) if still_connecting(&error) => Err(io::ErrorKind::WouldBlock.into()),
+                        Err(error) if still_connecting(&error) => {
+                            Err(io::ErrorKind::WouldBlock.into())
+                        }
                         Err(error) => Err(error),
                     }
                 })
@@ -158,12 +163,16 @@ impl TcpStream {
     // ANCHOR: read_write
     /// Reads into `buf`; returns how many bytes, 0 at end of stream.
     pub async fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.io(Direction::Read, |mut socket| socket.read(buf)).await
+        self.inner
+            .io(Direction::Read, |mut socket| socket.read(buf))
+            .await
     }
 
     /// Writes some of `buf`; returns how many bytes were written.
     pub async fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.io(Direction::Write, |mut socket| socket.write(buf)).await
+        self.inner
+            .io(Direction::Write, |mut socket| socket.write(buf))
+            .await
     }
 
     /// Writes all of `buf`, waiting for room as often as needed.
@@ -208,11 +217,13 @@ impl TcpStream {
     // ANCHOR_END: split
 
     fn poll_read_priv(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        self.inner.poll_io(cx, Direction::Read, |mut socket| socket.read(buf))
+        self.inner
+            .poll_io(cx, Direction::Read, |mut socket| socket.read(buf))
     }
 
     fn poll_write_priv(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.inner.poll_io(cx, Direction::Write, |mut socket| socket.write(buf))
+        self.inner
+            .poll_io(cx, Direction::Write, |mut socket| socket.write(buf))
     }
 }
 
@@ -279,13 +290,21 @@ impl WriteHalf {
 // The `futures-io` traits, so the ecosystem's helpers (`AsyncReadExt`,
 // `copy`, codecs, TLS wrappers) work on our sockets.
 impl futures_io::AsyncRead for TcpStream {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
         self.poll_read_priv(cx, buf)
     }
 }
 
 impl futures_io::AsyncWrite for TcpStream {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         self.poll_write_priv(cx, buf)
     }
 
@@ -302,13 +321,21 @@ impl futures_io::AsyncWrite for TcpStream {
 // ANCHOR_END: futures_io
 
 impl futures_io::AsyncRead for ReadHalf {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
         self.0.poll_read_priv(cx, buf)
     }
 }
 
 impl futures_io::AsyncWrite for WriteHalf {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         self.0.poll_write_priv(cx, buf)
     }
 

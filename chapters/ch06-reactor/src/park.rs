@@ -305,7 +305,9 @@ mod tests {
             let park = ReactorPark::new(1);
             let (fired, waker) = counting_waker();
             let start = Instant::now();
-            let _entry = park.reactor().add_timer(start + Duration::from_millis(20), waker);
+            let _entry = park
+                .reactor()
+                .add_timer(start + Duration::from_millis(20), waker);
             while fired.load(O::SeqCst) == 0 {
                 park.park(0);
             }

@@ -222,7 +222,9 @@ impl Reactor {
                     continue; // only there to end the wait
                 }
                 let index = token.0 & INDEX_MASK;
-                let Some(slot) = sources.slots.get(index) else { continue };
+                let Some(slot) = sources.slots.get(index) else {
+                    continue;
+                };
                 let (Some(io), true) = (&slot.io, token.0 >> INDEX_BITS == slot.generation) else {
                     continue; // the source was dropped after this event was queued
                 };
@@ -311,12 +313,16 @@ pub(crate) mod tests {
             let (server, _) = listener.accept().expect("accept");
             server.set_nonblocking(true).expect("nonblocking");
             let mut server = mio::net::TcpStream::from_std(server);
-            let (token, io) = reactor.register(&mut server, Interest::READABLE).expect("register");
+            let (token, io) = reactor
+                .register(&mut server, Interest::READABLE)
+                .expect("register");
 
             // Use up the initial optimistic readiness, then wait for an edge.
             let (count, waker) = counting_waker();
             let mut cx = std::task::Context::from_waker(&waker);
-            let std::task::Poll::Ready(ev) = io.poll_ready(&mut cx, crate::scheduled_io::Direction::Read) else {
+            let std::task::Poll::Ready(ev) =
+                io.poll_ready(&mut cx, crate::scheduled_io::Direction::Read)
+            else {
                 panic!("a new source starts ready")
             };
             let mut buf = [0u8; 8];
@@ -325,7 +331,9 @@ pub(crate) mod tests {
                 Err(io::ErrorKind::WouldBlock)
             );
             io.clear_readiness(ev, crate::scheduled_io::Direction::Read);
-            assert!(io.poll_ready(&mut cx, crate::scheduled_io::Direction::Read).is_pending());
+            assert!(io
+                .poll_ready(&mut cx, crate::scheduled_io::Direction::Read)
+                .is_pending());
 
             client.write_all(b"hi").expect("write");
             let mut woken = 0;
@@ -359,10 +367,15 @@ pub(crate) mod tests {
     #[test]
     fn tokens_of_dropped_sources_are_recycled_with_a_new_generation() {
         let reactor = Reactor::new().expect("epoll");
-        let mut a = mio::net::TcpListener::bind("127.0.0.1:0".parse().expect("addr")).expect("bind");
-        let (first, _) = reactor.register(&mut a, Interest::READABLE).expect("register");
+        let mut a =
+            mio::net::TcpListener::bind("127.0.0.1:0".parse().expect("addr")).expect("bind");
+        let (first, _) = reactor
+            .register(&mut a, Interest::READABLE)
+            .expect("register");
         reactor.deregister(&mut a, first);
-        let (second, _) = reactor.register(&mut a, Interest::READABLE).expect("register");
+        let (second, _) = reactor
+            .register(&mut a, Interest::READABLE)
+            .expect("register");
         assert_eq!(first.0 & INDEX_MASK, second.0 & INDEX_MASK, "slot reused");
         assert_ne!(first, second, "but not the token");
     }

@@ -230,15 +230,35 @@ mod tests {
         drain(&io, Direction::Write);
         let (reads, reader) = counted();
         let (writes, writer) = counted();
-        assert!(io.poll_ready(&mut Context::from_waker(&reader), Direction::Read).is_pending());
-        assert!(io.poll_ready(&mut Context::from_waker(&writer), Direction::Write).is_pending());
+        assert!(io
+            .poll_ready(&mut Context::from_waker(&reader), Direction::Read)
+            .is_pending());
+        assert!(io
+            .poll_ready(&mut Context::from_waker(&writer), Direction::Write)
+            .is_pending());
         let mut wakers = Vec::new();
-        io.set_readiness(Ready { readable: false, writable: true }, &mut wakers);
+        io.set_readiness(
+            Ready {
+                readable: false,
+                writable: true,
+            },
+            &mut wakers,
+        );
         wakers.into_iter().for_each(Waker::wake);
         assert_eq!(writes.0.load(std::sync::atomic::Ordering::SeqCst), 1);
-        assert_eq!(reads.0.load(std::sync::atomic::Ordering::SeqCst), 0, "the reader still waits");
+        assert_eq!(
+            reads.0.load(std::sync::atomic::Ordering::SeqCst),
+            0,
+            "the reader still waits"
+        );
         let mut wakers = Vec::new();
-        io.set_readiness(Ready { readable: true, writable: false }, &mut wakers);
+        io.set_readiness(
+            Ready {
+                readable: true,
+                writable: false,
+            },
+            &mut wakers,
+        );
         wakers.into_iter().for_each(Waker::wake);
         assert_eq!(reads.0.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
@@ -252,7 +272,13 @@ mod tests {
             panic!("a new source is ready");
         };
         // The task is in its read() syscall; the reactor reports a new edge.
-        io.set_readiness(Ready { readable: true, writable: false }, &mut Vec::new());
+        io.set_readiness(
+            Ready {
+                readable: true,
+                writable: false,
+            },
+            &mut Vec::new(),
+        );
         // The syscall returned WouldBlock for the old edge: clearing must
         // not swallow the new one.
         io.clear_readiness(seen, Direction::Read);

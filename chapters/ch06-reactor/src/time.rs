@@ -134,7 +134,9 @@ impl TimerHeap {
     /// Fires every timer whose deadline is not after `now`, in deadline order.
     pub(crate) fn fire_due(&mut self, now: Instant, wakers: &mut Vec<Waker>) {
         while self.heap.peek().is_some_and(|top| top.deadline <= now) {
-            let Some(Scheduled { entry, .. }) = self.heap.pop() else { break };
+            let Some(Scheduled { entry, .. }) = self.heap.pop() else {
+                break;
+            };
             let mut state = lock(&entry.state);
             if state.cancelled {
                 self.cancelled = self.cancelled.saturating_sub(1);
@@ -157,7 +159,8 @@ impl TimerHeap {
     pub(crate) fn cancelled(&mut self, _entry: &TimerEntry) {
         self.cancelled += 1;
         if self.cancelled >= COMPACT_AT && self.cancelled * 2 > self.heap.len() {
-            self.heap.retain(|scheduled| !lock(&scheduled.entry.state).cancelled);
+            self.heap
+                .retain(|scheduled| !lock(&scheduled.entry.state).cancelled);
             // A `Sleep` dropped on another thread may have marked its entry
             // and not counted it yet; the count may run slightly high, which
             // only makes the next clean-up come a little early.
@@ -230,7 +233,11 @@ impl Future for Sleep {
             !reactor.is_shut_down(),
             "a sleep was polled after the runtime that drives its timer shut down"
         );
-        if !state.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+        if !state
+            .waker
+            .as_ref()
+            .is_some_and(|w| w.will_wake(cx.waker()))
+        {
             state.waker = Some(cx.waker().clone());
         }
         Poll::Pending
@@ -239,7 +246,9 @@ impl Future for Sleep {
 
 impl Drop for Sleep {
     fn drop(&mut self) {
-        let Some((reactor, entry)) = self.timer.take() else { return };
+        let Some((reactor, entry)) = self.timer.take() else {
+            return;
+        };
         let still_queued = {
             let mut state = lock(&entry.state);
             // Drop the waker now: it keeps the task's allocation alive.
@@ -260,7 +269,9 @@ impl Drop for Sleep {
 
 impl fmt::Debug for Sleep {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sleep").field("deadline", &self.deadline).finish()
+        f.debug_struct("Sleep")
+            .field("deadline", &self.deadline)
+            .finish()
     }
 }
 
@@ -321,7 +332,10 @@ mod tests {
         let (fired, waker) = counting_waker();
         let mut entries = Vec::new();
         for ms in [30u64, 10, 20, 10] {
-            entries.push(heap.insert(start + Duration::from_millis(ms), waker.clone()).0);
+            entries.push(
+                heap.insert(start + Duration::from_millis(ms), waker.clone())
+                    .0,
+            );
         }
         let mut wakers = Vec::new();
         heap.fire_due(start + Duration::from_millis(9), &mut wakers);
@@ -339,11 +353,23 @@ mod tests {
         let mut heap = TimerHeap::new();
         let now = Instant::now();
         let (_, waker) = counting_waker();
-        assert!(!heap.insert(now + Duration::from_secs(5), waker.clone()).1, "nobody polls");
+        assert!(
+            !heap.insert(now + Duration::from_secs(5), waker.clone()).1,
+            "nobody polls"
+        );
         assert_eq!(heap.begin_poll(now), Some(Duration::from_secs(5)));
-        assert!(!heap.insert(now + Duration::from_secs(9), waker.clone()).1, "later: no wake");
-        assert!(heap.insert(now + Duration::from_secs(1), waker.clone()).1, "earlier: wake");
-        assert!(!heap.insert(now + Duration::from_secs(2), waker).1, "already woken for 1 s");
+        assert!(
+            !heap.insert(now + Duration::from_secs(9), waker.clone()).1,
+            "later: no wake"
+        );
+        assert!(
+            heap.insert(now + Duration::from_secs(1), waker.clone()).1,
+            "earlier: wake"
+        );
+        assert!(
+            !heap.insert(now + Duration::from_secs(2), waker).1,
+            "already woken for 1 s"
+        );
         heap.end_poll();
     }
 
@@ -355,7 +381,10 @@ mod tests {
             let (fired, waker) = counting_waker();
             let _entry = reactor.add_timer(start + Duration::from_millis(30), waker);
             while fired.load(Ordering::SeqCst) == 0 {
-                reactor.turn(Wait::UntilNextTimer).into_iter().for_each(Waker::wake);
+                reactor
+                    .turn(Wait::UntilNextTimer)
+                    .into_iter()
+                    .for_each(Waker::wake);
             }
             assert!(start.elapsed() >= Duration::from_millis(30), "fired early");
         });

@@ -255,7 +255,10 @@ fn handshake(rmw: bool) {
         holder.load(Ordering::Acquire)
     } == 0;
     let waits = parker.join().unwrap();
-    assert!(!waits || in_reactor, "lost wake-up: the parker waits and nobody wakes it");
+    assert!(
+        !waits || in_reactor,
+        "lost wake-up: the parker waits and nobody wakes it"
+    );
 }
 
 #[test]
@@ -266,6 +269,9 @@ fn the_read_modify_write_handshake_never_loses_a_wake_up() {
 #[test]
 fn loom_finds_the_lost_wake_up_with_plain_loads() {
     let found = std::panic::catch_unwind(|| loom::model(|| handshake(false)));
-    assert!(found.is_err(), "loom should find the lost wake-up with plain loads");
+    assert!(
+        found.is_err(),
+        "loom should find the lost wake-up with plain loads"
+    );
 }
 // ANCHOR_END: handshake

@@ -48,7 +48,10 @@ fn echo_round_trip_and_end_of_stream() {
             });
             let mut client = TcpStream::connect(addr).await.expect("connect");
             assert_eq!(client.peer_addr().expect("peer"), addr);
-            client.write_all(b"hello, reactor").await.expect("client write");
+            client
+                .write_all(b"hello, reactor")
+                .await
+                .expect("client write");
             client.shutdown(Shutdown::Write).await.expect("shutdown");
             let echoed = read_to_end(&mut client).await.expect("client read");
             server.await.expect("server task");
@@ -83,7 +86,10 @@ fn a_blocked_reader_does_not_steal_the_writers_wake_ups() {
                 assert!(buf.iter().enumerate().all(|(i, &b)| b == (i % 251) as u8));
                 stream.write_all(b"got it all").await.expect("server reply");
             });
-            let (mut reader, mut writer) = TcpStream::connect(addr).await.expect("connect").into_split();
+            let (mut reader, mut writer) = TcpStream::connect(addr)
+                .await
+                .expect("connect")
+                .into_split();
             let reading = spawn(async move {
                 let mut buf = [0u8; 10];
                 let mut filled = 0;
@@ -119,7 +125,10 @@ fn a_blocked_writer_does_not_steal_the_readers_wake_ups() {
         rt.block_on(async {
             let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
             let addr = listener.local_addr().expect("local addr");
-            let (mut reader, mut writer) = TcpStream::connect(addr).await.expect("connect").into_split();
+            let (mut reader, mut writer) = TcpStream::connect(addr)
+                .await
+                .expect("connect")
+                .into_split();
             let (mut server, _) = listener.accept().await.expect("accept");
             let reading = spawn(async move {
                 let mut buf = [0u8; 4];
@@ -143,7 +152,9 @@ fn a_blocked_writer_does_not_steal_the_readers_wake_ups() {
             // The writer is still stuck: nothing drains its data yet.
             let got = reading.await.expect("reader task");
             let mut sink = vec![0u8; BULK];
-            read_full(&mut server, &mut sink).await.expect("server read");
+            read_full(&mut server, &mut sink)
+                .await
+                .expect("server read");
             writing.await.expect("writer task");
             got
         })
@@ -205,7 +216,9 @@ fn a_timeout_on_a_silent_read_is_elapsed() {
             let (_server, _) = listener.accept().await.expect("accept");
             let mut buf = [0u8; 8];
             let silent = timeout(Duration::from_millis(30), client.read(&mut buf)).await;
-            silent.map(|read| read.map_err(|e| e.kind())).map_err(|e| e.to_string())
+            silent
+                .map(|read| read.map_err(|e| e.kind()))
+                .map_err(|e| e.to_string())
         })
     });
     assert_eq!(outcome, Err("deadline has elapsed".to_string()));
@@ -225,7 +238,9 @@ fn the_futures_io_traits_work() {
             let n = poll_fn(|cx| Pin::new(&mut client).poll_write(cx, b"via futures-io"))
                 .await
                 .expect("poll_write");
-            poll_fn(|cx| Pin::new(&mut client).poll_close(cx)).await.expect("poll_close");
+            poll_fn(|cx| Pin::new(&mut client).poll_close(cx))
+                .await
+                .expect("poll_close");
             let mut buf = vec![0u8; n];
             let mut filled = 0;
             while filled < n {
@@ -339,7 +354,9 @@ fn a_thousand_connections_echo_every_byte() {
                             let sent = message(c, m);
                             stream.write_all(&sent).await.expect("client write");
                             let mut back = [0u8; SIZE];
-                            read_full(&mut stream, &mut back).await.expect("client read");
+                            read_full(&mut stream, &mut back)
+                                .await
+                                .expect("client read");
                             assert_eq!(back, sent, "connection {c}, message {m}");
                             verified += SIZE;
                         }

@@ -77,9 +77,16 @@ fn timers_fire_in_deadline_order_and_never_early() {
         (log, elapsed)
     });
     for (id, wanted, took) in elapsed {
-        assert!(took >= wanted, "timer {id} fired after {took:?}, before its {wanted:?}");
+        assert!(
+            took >= wanted,
+            "timer {id} fired after {took:?}, before its {wanted:?}"
+        );
     }
-    assert_eq!(log, (0..10).collect::<Vec<_>>(), "fired out of deadline order");
+    assert_eq!(
+        log,
+        (0..10).collect::<Vec<_>>(),
+        "fired out of deadline order"
+    );
 }
 
 #[test]
@@ -156,7 +163,11 @@ fn timeout_gives_elapsed_and_drops_the_future() {
     });
     let error: Elapsed = result.0.expect_err("the future never finishes");
     assert_eq!(error.to_string(), "deadline has elapsed");
-    assert!(result.1 >= Duration::from_millis(20), "gave up early: {:?}", result.1);
+    assert!(
+        result.1 >= Duration::from_millis(20),
+        "gave up early: {:?}",
+        result.1
+    );
     assert_eq!(counter.alive(), 0, "the timed-out future was dropped");
 }
 
@@ -219,6 +230,8 @@ fn a_sleep_that_outlives_its_runtime_panics_instead_of_hanging() {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| second.block_on(sleeping)))
             .map_err(|panic| panic.downcast_ref::<&str>().map(|s| s.to_string()))
     });
-    let message = outcome.expect_err("the sleep cannot finish").unwrap_or_default();
+    let message = outcome
+        .expect_err("the sleep cannot finish")
+        .unwrap_or_default();
     assert!(message.contains("shut down"), "{message}");
 }

@@ -17,7 +17,10 @@ pub struct Interval {
 /// # Panics
 /// If `period` is zero.
 pub fn interval(period: Duration) -> Interval {
-    assert!(!period.is_zero(), "an interval needs a period greater than zero");
+    assert!(
+        !period.is_zero(),
+        "an interval needs a period greater than zero"
+    );
     Interval {
         next: Instant::now(),
         period,

@@ -28,7 +28,11 @@ fn run(period: Duration, ticks: usize, slow: fn(usize) -> Duration) -> Vec<(Inst
 fn assert_on_schedule(ticks: &[(Instant, Instant)], period: Duration) {
     let first = ticks[0].0;
     for (k, &(due, returned)) in ticks.iter().enumerate() {
-        assert_eq!(due, first + period * k as u32, "tick {k} is off the schedule");
+        assert_eq!(
+            due,
+            first + period * k as u32,
+            "tick {k} is off the schedule"
+        );
         assert!(returned >= due, "tick {k} returned before it was due");
     }
 }
@@ -37,7 +41,10 @@ fn assert_on_schedule(ticks: &[(Instant, Instant)], period: Duration) {
 fn the_first_tick_is_due_at_once_and_the_rest_one_period_apart() {
     let before = Instant::now();
     let ticks = run(Duration::from_millis(10), 5, |_| Duration::ZERO);
-    assert!(ticks[0].0 >= before, "the first tick is due when the interval is made");
+    assert!(
+        ticks[0].0 >= before,
+        "the first tick is due when the interval is made"
+    );
     assert_on_schedule(&ticks, Duration::from_millis(10));
 }
 

@@ -21,7 +21,11 @@ struct Trickle {
 }
 
 impl AsyncRead for Trickle {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
         self.calls += 1;
         match self.calls % 3 {
             0 => {
@@ -85,7 +89,10 @@ fn an_early_end_of_stream_is_unexpected_eof() {
             read_exact(&mut reader, &mut buf).await
         })
     });
-    assert_eq!(error.map_err(|e| e.kind()), Err(io::ErrorKind::UnexpectedEof));
+    assert_eq!(
+        error.map_err(|e| e.kind()),
+        Err(io::ErrorKind::UnexpectedEof)
+    );
 }
 
 #[test]

@@ -225,7 +225,9 @@ fn serve_on_ours(workers: usize) -> Result<Serving, String> {
     let listener = rt
         .block_on(TcpListener::bind("127.0.0.1:0"))
         .map_err(|e| format!("bind: {e}"))?;
-    let addr = listener.local_addr().map_err(|e| format!("local_addr: {e}"))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("local_addr: {e}"))?;
     let counts = Arc::new(ServerCounts::default());
     let accepting = rt.spawn(accept_loop(listener, counts.clone()));
     Ok(Serving {
@@ -263,7 +265,9 @@ fn serve_on_tokio(workers: usize) -> Result<Serving, String> {
         socket.listen(1024)
     });
     let listener = listener.map_err(|e| format!("bind: {e}"))?;
-    let addr = listener.local_addr().map_err(|e| format!("local_addr: {e}"))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("local_addr: {e}"))?;
     let counts = Arc::new(ServerCounts::default());
     let server_counts = counts.clone();
     rt.spawn(async move {
@@ -326,7 +330,10 @@ fn server(options: &Options) -> Result<(), String> {
     let addr = serving.addr;
     let counts = serving.counts.clone();
     if options.server_only {
-        println!("server         {addr}, pid {}: serving until killed", std::process::id());
+        println!(
+            "server         {addr}, pid {}: serving until killed",
+            std::process::id()
+        );
         // The workers serve; this thread has nothing left to do. `park`
         // may return for no reason, hence the loop.
         loop {
@@ -364,7 +371,9 @@ fn server(options: &Options) -> Result<(), String> {
             report.push(line);
         }
     }
-    let status = child.wait().map_err(|e| format!("waiting for the client: {e}"))?;
+    let status = child
+        .wait()
+        .map_err(|e| format!("waiting for the client: {e}"))?;
     let server_memory = peak_memory_kib();
     let stats = (serving.stop)();
 
@@ -381,7 +390,9 @@ fn server(options: &Options) -> Result<(), String> {
         field("verified_messages"),
         field("failed"),
     ) else {
-        return Err(format!("the client process ({status}) did not report: {report:?}"));
+        return Err(format!(
+            "the client process ({status}) did not report: {report:?}"
+        ));
     };
     let messages = options.connections * options.messages;
     println!(
@@ -405,12 +416,17 @@ fn server(options: &Options) -> Result<(), String> {
         mib(server_memory.map(|k| k as f64)),
         mib(field("vmhwm_kib"))
     );
-    println!("run time       {:.2} s in all", started.elapsed().as_secs_f64());
+    println!(
+        "run time       {:.2} s in all",
+        started.elapsed().as_secs_f64()
+    );
     for line in stats {
         println!("server {line}");
     }
     if failed > 0.0 || verified as usize != messages || !status.success() {
-        return Err(format!("{failed} connections failed; client exit: {status}"));
+        return Err(format!(
+            "{failed} connections failed; client exit: {status}"
+        ));
     }
     Ok(())
 }
@@ -449,14 +465,21 @@ async fn open(addr: SocketAddr) -> io::Result<TcpStream> {
 const HELLO: u8 = 0xA5;
 
 /// One connection's conversation: K messages, each checked byte for byte.
-async fn converse(mut stream: TcpStream, id: usize, messages: usize, size: usize) -> io::Result<usize> {
+async fn converse(
+    mut stream: TcpStream,
+    id: usize,
+    messages: usize,
+    size: usize,
+) -> io::Result<usize> {
     let mut back = vec![0u8; size];
     for index in 0..messages {
         let sent = message(id, index, size);
         stream.write_all(&sent).await?;
         read_full(&mut stream, &mut back).await?;
         if back != sent {
-            return Err(io::Error::other(format!("connection {id}, message {index}: wrong bytes")));
+            return Err(io::Error::other(format!(
+                "connection {id}, message {index}: wrong bytes"
+            )));
         }
     }
     Ok(messages)

@@ -15,7 +15,8 @@ commands:
   book           install the pinned mdBook if needed, build the book and serve it
                  at http://127.0.0.1:3000 (rebuilds on change; Ctrl-C stops)
   book --build   only build the book, into target/book/html
-  test           everything CI runs: workspace tests, the two-sided exercise
+  test           everything CI runs: rustfmt and clippy checks, workspace
+                 tests, the two-sided exercise
                  check, the book build and its checks, the browser test, the
                  loom models and the benchmarks' smoke run
   exercises      your progress through the exercises, and which one is next
@@ -223,6 +224,8 @@ fn relative(root: &Path, p: &Problem) -> String {
 fn cmd_test(ctx: &Ctx) -> ExitCode {
     type Step<'a> = (&'a str, Box<dyn Fn(&Ctx) -> Result<(), String> + 'a>);
     let steps: Vec<Step> = vec![
+        ("formatting (cargo fmt --check)", Box::new(step_fmt)),
+        ("lints (cargo clippy, -D warnings)", Box::new(step_clippy)),
         ("workspace tests", Box::new(step_workspace_tests)),
         (
             "exercises (solutions pass, skeletons fail)",
@@ -283,6 +286,29 @@ fn cmd_test(ctx: &Ctx) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// The whole workspace is rustfmt-clean: a diff fails the step.
+fn step_fmt(ctx: &Ctx) -> Result<(), String> {
+    let mut cmd = ctx.cargo();
+    cmd.args(["fmt", "--all", "--check"]);
+    run_checked(&mut cmd, "cargo fmt --check (run `cargo fmt --all` to fix)")
+}
+
+/// Clippy on every target with every feature, so the exercise solutions and
+/// the tokio-backed demos are linted too; any warning fails the step.
+fn step_clippy(ctx: &Ctx) -> Result<(), String> {
+    let mut cmd = ctx.cargo();
+    cmd.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--all-features",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    run_checked(&mut cmd, "cargo clippy")
 }
 
 /// Every crate's tests except the exercise crates, whose tests fail on the

@@ -1,15 +1,20 @@
 //! Exercises for Chapter 1. Run `cargo test -p ch01-exercises`; each test
 //! names the exercise it checks. The reference solutions build with
 //! `--features solution`.
+//!
+//! A wrong solution (a plausible mistake, in `wrong/<exercise>/`) builds
+//! instead with `EXERCISE_VARIANT=<exercise>/<mistake>`; `cargo xtask test`
+//! checks that the tests reject every one.
 
-#[cfg(not(feature = "solution"))]
-pub mod run_all_on_threads;
-#[cfg(feature = "solution")]
-#[path = "../solutions/run_all_on_threads.rs"]
-pub mod run_all_on_threads;
+use exercise_support::exercise;
 
-#[cfg(not(feature = "solution"))]
-pub mod run_with_limit;
-#[cfg(feature = "solution")]
-#[path = "../solutions/run_with_limit.rs"]
-pub mod run_with_limit;
+exercise!(
+    run_all_on_threads,
+    "run_all_on_threads",
+    "../solutions/run_all_on_threads.rs"
+);
+exercise!(
+    run_with_limit,
+    "run_with_limit",
+    "../solutions/run_with_limit.rs"
+);

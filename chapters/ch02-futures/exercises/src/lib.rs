@@ -1,21 +1,17 @@
 //! Exercises for Chapter 2. Run `cargo test -p ch02-exercises`; each test
 //! names the exercise it checks. The reference solutions build with
 //! `--features solution`.
+//!
+//! A wrong solution (a plausible mistake, in `wrong/<exercise>/`) builds
+//! instead with `EXERCISE_VARIANT=<exercise>/<mistake>`; `cargo xtask test`
+//! checks that the tests reject every one.
 
-#[cfg(not(feature = "solution"))]
-pub mod join2;
-#[cfg(feature = "solution")]
-#[path = "../solutions/join2.rs"]
-pub mod join2;
+use exercise_support::exercise;
 
-#[cfg(not(feature = "solution"))]
-pub mod race;
-#[cfg(feature = "solution")]
-#[path = "../solutions/race.rs"]
-pub mod race;
-
-#[cfg(not(feature = "solution"))]
-pub mod counting_waker;
-#[cfg(feature = "solution")]
-#[path = "../solutions/counting_waker.rs"]
-pub mod counting_waker;
+exercise!(join2, "join2", "../solutions/join2.rs");
+exercise!(race, "race", "../solutions/race.rs");
+exercise!(
+    counting_waker,
+    "counting_waker",
+    "../solutions/counting_waker.rs"
+);

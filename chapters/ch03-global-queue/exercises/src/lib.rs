@@ -1,15 +1,12 @@
 //! Exercises for Chapter 3. Run `cargo test -p ch03-exercises`; each test file
 //! checks one exercise. The reference solutions build with
 //! `--features solution`.
+//!
+//! A wrong solution (a plausible mistake, in `wrong/<exercise>/`) builds
+//! instead with `EXERCISE_VARIANT=<exercise>/<mistake>`; `cargo xtask test`
+//! checks that the tests reject every one.
 
-#[cfg(not(feature = "solution"))]
-pub mod output_slot;
-#[cfg(feature = "solution")]
-#[path = "../solutions/output_slot.rs"]
-pub mod output_slot;
+use exercise_support::exercise;
 
-#[cfg(not(feature = "solution"))]
-pub mod lifo;
-#[cfg(feature = "solution")]
-#[path = "../solutions/lifo.rs"]
-pub mod lifo;
+exercise!(output_slot, "output_slot", "../solutions/output_slot.rs");
+exercise!(lifo, "lifo", "../solutions/lifo.rs");

@@ -1,15 +1,12 @@
 //! Exercises for Chapter 4. Run `cargo test -p ch04-exercises`; each test
 //! file checks one exercise. The reference solutions build with
 //! `--features solution`.
+//!
+//! A wrong solution (a plausible mistake, in `wrong/<exercise>/`) builds
+//! instead with `EXERCISE_VARIANT=<exercise>/<mistake>`; `cargo xtask test`
+//! checks that the tests reject every one.
 
-#[cfg(not(feature = "solution"))]
-pub mod refill;
-#[cfg(feature = "solution")]
-#[path = "../solutions/refill.rs"]
-pub mod refill;
+use exercise_support::exercise;
 
-#[cfg(not(feature = "solution"))]
-pub mod get_task;
-#[cfg(feature = "solution")]
-#[path = "../solutions/get_task.rs"]
-pub mod get_task;
+exercise!(refill, "refill", "../solutions/refill.rs");
+exercise!(get_task, "get_task", "../solutions/get_task.rs");

@@ -1,15 +1,12 @@
 //! Exercises for Chapter 5. Run `cargo test -p ch05-exercises`; each test
 //! file checks one exercise. The reference solutions build with
 //! `--features solution`.
+//!
+//! A wrong solution (a plausible mistake, in `wrong/<exercise>/`) builds
+//! instead with `EXERCISE_VARIANT=<exercise>/<mistake>`; `cargo xtask test`
+//! checks that the tests reject every one.
 
-#[cfg(not(feature = "solution"))]
-pub mod steal_local;
-#[cfg(feature = "solution")]
-#[path = "../solutions/steal_local.rs"]
-pub mod steal_local;
+use exercise_support::exercise;
 
-#[cfg(not(feature = "solution"))]
-pub mod idle_counts;
-#[cfg(feature = "solution")]
-#[path = "../solutions/idle_counts.rs"]
-pub mod idle_counts;
+exercise!(steal_local, "steal_local", "../solutions/steal_local.rs");
+exercise!(idle_counts, "idle_counts", "../solutions/idle_counts.rs");

@@ -1,15 +1,12 @@
 //! Exercises for Chapter 6. Run `cargo test -p ch06-exercises`; each test
 //! names the exercise it checks. The reference solutions build with
 //! `--features solution`.
+//!
+//! A wrong solution (a plausible mistake, in `wrong/<exercise>/`) builds
+//! instead with `EXERCISE_VARIANT=<exercise>/<mistake>`; `cargo xtask test`
+//! checks that the tests reject every one.
 
-#[cfg(not(feature = "solution"))]
-pub mod read_exact;
-#[cfg(feature = "solution")]
-#[path = "../solutions/read_exact.rs"]
-pub mod read_exact;
+use exercise_support::exercise;
 
-#[cfg(not(feature = "solution"))]
-pub mod interval;
-#[cfg(feature = "solution")]
-#[path = "../solutions/interval.rs"]
-pub mod interval;
+exercise!(read_exact, "read_exact", "../solutions/read_exact.rs");
+exercise!(interval, "interval", "../solutions/interval.rs");

@@ -1,21 +1,13 @@
 //! Exercises for Chapter 7. Run `cargo test -p ch07-exercises`; each test
 //! names the exercise it checks. The reference solutions build with
 //! `--features solution`.
+//!
+//! A wrong solution (a plausible mistake, in `wrong/<exercise>/`) builds
+//! instead with `EXERCISE_VARIANT=<exercise>/<mistake>`; `cargo xtask test`
+//! checks that the tests reject every one.
 
-#[cfg(not(feature = "solution"))]
-pub mod limit;
-#[cfg(feature = "solution")]
-#[path = "../solutions/limit.rs"]
-pub mod limit;
+use exercise_support::exercise;
 
-#[cfg(not(feature = "solution"))]
-pub mod retry;
-#[cfg(feature = "solution")]
-#[path = "../solutions/retry.rs"]
-pub mod retry;
-
-#[cfg(not(feature = "solution"))]
-pub mod deadline;
-#[cfg(feature = "solution")]
-#[path = "../solutions/deadline.rs"]
-pub mod deadline;
+exercise!(limit, "limit", "../solutions/limit.rs");
+exercise!(retry, "retry", "../solutions/retry.rs");
+exercise!(deadline, "deadline", "../solutions/deadline.rs");

@@ -1,6 +1,7 @@
-//! Exercises for Chapter 4. Run `cargo test -p ch04-exercises`; each test
-//! file checks one exercise. The reference solutions build with
-//! `--features solution`.
+//! Exercises for Chapter 4. Run one exercise's tests with
+//! `cargo test -p ch04-exercises --test <exercise>`, e.g.
+//! `cargo test -p ch04-exercises --test lifo_slot`. The reference solutions
+//! build with `--features solution`.
 //!
 //! A wrong solution (a plausible mistake, in `wrong/<exercise>/`) builds
 //! instead with `EXERCISE_VARIANT=<exercise>/<mistake>`; `cargo xtask test`
@@ -8,5 +9,4 @@
 
 use exercise_support::exercise;
 
-exercise!(refill, "refill", "../solutions/refill.rs");
-exercise!(get_task, "get_task", "../solutions/get_task.rs");
+exercise!(lifo_slot, "lifo_slot", "../solutions/lifo_slot.rs");

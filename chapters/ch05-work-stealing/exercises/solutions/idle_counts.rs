@@ -1,6 +1,9 @@
-//! Exercise 5.2: The searching and sleeping counts (book: Chapter 5, section "Exercises").
+//! Exercise 5.2: The searching and sleeping counts (book: Chapter 5, "Exercises").
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
+
+// std's atomic, except that the tests can make threads take turns at it.
+use crate::lockstep::AtomicUsize;
 
 const ONE_SEARCHING: usize = 1;
 const ONE_SLEEPING: usize = 1 << 16;
@@ -30,22 +33,6 @@ impl IdleCounts {
         self.state.load(Ordering::SeqCst) / ONE_SLEEPING
     }
 
-    // ANCHOR: solution
-    /// tokio's limit: a worker may start searching only while fewer than
-    /// half of the workers search (`2 * searching < workers`). Returns
-    /// whether it may; if so, it now counts as searching. Two workers trying
-    /// at once must not both slip past the limit.
-    pub fn try_start_searching(&self) -> bool {
-        // `fetch_update` is the compare-and-swap loop: it retries if another
-        // thread changed `state` between our read and our write.
-        self.state
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |state| {
-                let searching = state & SEARCHING_MASK;
-                (2 * searching < self.workers).then(|| state + ONE_SEARCHING)
-            })
-            .is_ok()
-    }
-
     /// A searching worker found work. Returns true if it was the last one
     /// searching.
     pub fn stop_searching(&self) -> bool {
@@ -62,6 +49,23 @@ impl IdleCounts {
             ONE_SLEEPING
         };
         self.state.fetch_add(change, Ordering::SeqCst);
+    }
+
+    // ANCHOR: solution
+    /// tokio's limit: a worker may start searching only while fewer than
+    /// half of the workers search (`2 * searching < workers`). Returns
+    /// whether it may; if so, it now counts as searching. Two workers trying
+    /// at once must not both slip past the limit.
+    pub fn try_start_searching(&self) -> bool {
+        // `fetch_update` is the compare-and-swap loop: if another thread
+        // changed `state` between our read and our write, the write fails
+        // and the check runs again on the new value.
+        self.state
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |state| {
+                let searching = state & SEARCHING_MASK;
+                (2 * searching < self.workers).then(|| state + ONE_SEARCHING)
+            })
+            .is_ok()
     }
 
     /// A task was pushed: should a sleeper be woken? Only if nobody searches

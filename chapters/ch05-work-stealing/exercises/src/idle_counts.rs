@@ -1,6 +1,9 @@
-//! Exercise 5.2: The searching and sleeping counts (book: Chapter 5, section "Exercises").
+//! Exercise 5.2: The searching and sleeping counts (book: Chapter 5, "Exercises").
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
+
+// std's atomic, except that the tests can make threads take turns at it.
+use crate::lockstep::AtomicUsize;
 
 const ONE_SEARCHING: usize = 1;
 const ONE_SLEEPING: usize = 1 << 16;
@@ -30,28 +33,31 @@ impl IdleCounts {
         self.state.load(Ordering::SeqCst) / ONE_SLEEPING
     }
 
-    /// tokio's limit: a worker may start searching only while fewer than
-    /// half of the workers search (`2 * searching < workers`). Returns
-    /// whether it may; if so, it now counts as searching. Two workers trying
-    /// at once must not both slip past the limit.
-    pub fn try_start_searching(&self) -> bool {
-        // TODO: a compare-and-swap loop on `state`.
-        let _ = (&self.state, self.workers, ONE_SEARCHING);
-        todo!("Exercise 5.2 (idle_counts): see the book, Chapter 5, \"Exercise 5.2: The searching and sleeping counts\"")
-    }
-
     /// A searching worker found work. Returns true if it was the last one
     /// searching.
     pub fn stop_searching(&self) -> bool {
-        // TODO: one atomic update, and look at the value before it.
-        todo!("Exercise 5.2 (idle_counts): see the book, Chapter 5, \"Exercise 5.2: The searching and sleeping counts\"")
+        let before = self.state.fetch_sub(ONE_SEARCHING, Ordering::SeqCst);
+        before & SEARCHING_MASK == 1
     }
 
     /// A worker goes to sleep: one more sleeper and, if it was searching,
     /// one fewer searcher, in a single atomic update.
     pub fn announce_sleep(&self, was_searching: bool) {
-        // TODO
-        let _ = was_searching;
+        let change = if was_searching {
+            ONE_SLEEPING - ONE_SEARCHING
+        } else {
+            ONE_SLEEPING
+        };
+        self.state.fetch_add(change, Ordering::SeqCst);
+    }
+
+    /// tokio's limit: a worker may start searching only while fewer than
+    /// half of the workers search (`2 * searching < workers`). Returns
+    /// whether it may; if so, it now counts as searching. Two workers trying
+    /// at once must not both slip past the limit.
+    pub fn try_start_searching(&self) -> bool {
+        // TODO: check the limit and count yourself in, as one atomic step.
+        let _ = (&self.state, self.workers, ONE_SEARCHING);
         todo!("Exercise 5.2 (idle_counts): see the book, Chapter 5, \"Exercise 5.2: The searching and sleeping counts\"")
     }
 
@@ -60,7 +66,7 @@ impl IdleCounts {
     /// in the same atomic step, and return true: of two pushes racing for
     /// the last sleeper, exactly one wins.
     pub fn claim_wake(&self) -> bool {
-        // TODO: a compare-and-swap loop on `state`.
+        // TODO: the same kind of atomic step as `try_start_searching`.
         todo!("Exercise 5.2 (idle_counts): see the book, Chapter 5, \"Exercise 5.2: The searching and sleeping counts\"")
     }
 }

@@ -1,6 +1,7 @@
-//! Exercises for Chapter 5. Run `cargo test -p ch05-exercises`; each test
-//! file checks one exercise. The reference solutions build with
-//! `--features solution`.
+//! Exercises for Chapter 5. Run one exercise's tests with
+//! `cargo test -p ch05-exercises --test <exercise>`, e.g.
+//! `cargo test -p ch05-exercises --test steal_busiest`. The reference
+//! solutions build with `--features solution`.
 //!
 //! A wrong solution (a plausible mistake, in `wrong/<exercise>/`) builds
 //! instead with `EXERCISE_VARIANT=<exercise>/<mistake>`; `cargo xtask test`
@@ -8,5 +9,11 @@
 
 use exercise_support::exercise;
 
-exercise!(steal_local, "steal_local", "../solutions/steal_local.rs");
+pub mod lockstep;
+
+exercise!(
+    steal_busiest,
+    "steal_busiest",
+    "../solutions/steal_busiest.rs"
+);
 exercise!(idle_counts, "idle_counts", "../solutions/idle_counts.rs");

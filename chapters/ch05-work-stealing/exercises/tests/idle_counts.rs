@@ -1,8 +1,38 @@
-//! Tests for Exercise 5.2 (idle_counts).
+//! Tests for Exercise 5.2 (idle_counts). Run them with
+//! `cargo test -p ch05-exercises --test idle_counts`.
+//!
+//! The racing tests run their threads in lockstep (see
+//! `ch05_exercises::lockstep`): each thread's atomic operations happen in
+//! rounds, so both threads read the count before either writes it. A
+//! check-then-act mistake loses that race on every run.
 
-use std::sync::{Arc, Barrier};
+use std::sync::Arc;
 
 use ch05_exercises::idle_counts::IdleCounts;
+use ch05_exercises::lockstep::Lockstep;
+
+/// Runs `attempt` on two threads at once, in lockstep, and returns how
+/// many of them it returned true for.
+fn race(counts: &Arc<IdleCounts>, attempt: fn(&IdleCounts) -> bool) -> usize {
+    let counts = counts.clone();
+    testkit::timeout(move || {
+        let lockstep = Lockstep::new(2);
+        let racers: Vec<_> = (0..2)
+            .map(|_| {
+                let (counts, lockstep) = (counts.clone(), lockstep.clone());
+                std::thread::spawn(move || {
+                    let _joined = lockstep.join();
+                    attempt(&counts)
+                })
+            })
+            .collect();
+        racers
+            .into_iter()
+            .map(|racer| racer.join().expect("a racing thread panicked"))
+            .filter(|&won| won)
+            .count()
+    })
+}
 
 #[test]
 fn at_most_half_of_the_workers_search() {
@@ -62,55 +92,41 @@ fn a_push_wakes_a_sleeper_only_when_nobody_searches() {
 }
 
 #[test]
-fn racing_pushes_wake_exactly_one_sleeper() {
-    testkit::timeout(|| {
-        for _ in 0..200 {
-            let counts = Arc::new(IdleCounts::new(16));
-            for _ in 0..4 {
-                counts.announce_sleep(false);
-            }
-            let start = Arc::new(Barrier::new(8));
-            let pushers: Vec<_> = (0..8)
-                .map(|_| {
-                    let (counts, start) = (counts.clone(), start.clone());
-                    std::thread::spawn(move || {
-                        start.wait();
-                        counts.claim_wake()
-                    })
-                })
-                .collect();
-            let woken = pushers
-                .into_iter()
-                .map(|p| p.join().expect("pusher panicked"))
-                .filter(|&woke| woke)
-                .count();
-            assert_eq!(woken, 1);
-            assert_eq!((counts.searching(), counts.sleeping()), (1, 3));
-        }
-    })
+fn two_workers_racing_for_the_last_search_place_do_not_both_get_it() {
+    let counts = Arc::new(IdleCounts::new(2));
+    let admitted = race(&counts, IdleCounts::try_start_searching);
+    assert_eq!(
+        admitted,
+        2 - 1,
+        "with 2 workers only one may search; both read 0 searchers before \
+         either counted itself in, so both went past the limit: check and \
+         add in one atomic step (a compare-and-swap loop)"
+    );
+    assert_eq!(counts.searching(), 1);
 }
 
 #[test]
-fn racing_searchers_respect_the_limit() {
-    testkit::timeout(|| {
-        for _ in 0..200 {
-            let counts = Arc::new(IdleCounts::new(8));
-            let start = Arc::new(Barrier::new(16));
-            let workers: Vec<_> = (0..16)
-                .map(|_| {
-                    let (counts, start) = (counts.clone(), start.clone());
-                    std::thread::spawn(move || {
-                        start.wait();
-                        counts.try_start_searching()
-                    })
-                })
-                .collect();
-            let admitted = workers
-                .into_iter()
-                .map(|w| w.join().expect("worker panicked"))
-                .filter(|&ok| ok)
-                .count();
-            assert_eq!(admitted, 4);
-        }
-    })
+fn two_workers_racing_for_two_places_both_get_one() {
+    let counts = Arc::new(IdleCounts::new(4));
+    let admitted = race(&counts, IdleCounts::try_start_searching);
+    assert_eq!(
+        admitted, 2,
+        "with 4 workers two may search; one worker's compare-and-swap failed \
+         because the other had just counted itself in, and it gave up \
+         instead of checking again with the new count"
+    );
+    assert_eq!(counts.searching(), 2);
+}
+
+#[test]
+fn two_pushes_racing_for_the_last_sleeper_wake_it_once() {
+    let counts = Arc::new(IdleCounts::new(4));
+    counts.announce_sleep(false);
+    let woken = race(&counts, IdleCounts::claim_wake);
+    assert_eq!(
+        woken, 1,
+        "one sleeper, but both pushes claimed it: each read \"somebody \
+         sleeps\" before either took the sleeper"
+    );
+    assert_eq!((counts.searching(), counts.sleeping()), (1, 0));
 }

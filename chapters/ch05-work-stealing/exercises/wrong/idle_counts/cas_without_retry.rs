@@ -1,0 +1,88 @@
+// Wrong: one compare_exchange and no loop. When another worker changed the
+// count in between, it gives up although there was still room.
+
+use std::sync::atomic::Ordering;
+
+// std's atomic, except that the tests can make threads take turns at it.
+use crate::lockstep::AtomicUsize;
+
+const ONE_SEARCHING: usize = 1;
+const ONE_SLEEPING: usize = 1 << 16;
+const SEARCHING_MASK: usize = ONE_SLEEPING - 1;
+
+/// How many workers of a runtime search and how many sleep, in one atomic
+/// word: searching in the low 16 bits, sleeping in the bits above.
+pub struct IdleCounts {
+    state: AtomicUsize,
+    workers: usize,
+}
+
+impl IdleCounts {
+    pub fn new(workers: usize) -> IdleCounts {
+        assert!(workers < ONE_SLEEPING);
+        IdleCounts {
+            state: AtomicUsize::new(0),
+            workers,
+        }
+    }
+
+    pub fn searching(&self) -> usize {
+        self.state.load(Ordering::SeqCst) & SEARCHING_MASK
+    }
+
+    pub fn sleeping(&self) -> usize {
+        self.state.load(Ordering::SeqCst) / ONE_SLEEPING
+    }
+
+    /// A searching worker found work. Returns true if it was the last one
+    /// searching.
+    pub fn stop_searching(&self) -> bool {
+        let before = self.state.fetch_sub(ONE_SEARCHING, Ordering::SeqCst);
+        before & SEARCHING_MASK == 1
+    }
+
+    /// A worker goes to sleep: one more sleeper and, if it was searching,
+    /// one fewer searcher, in a single atomic update.
+    pub fn announce_sleep(&self, was_searching: bool) {
+        let change = if was_searching {
+            ONE_SLEEPING - ONE_SEARCHING
+        } else {
+            ONE_SLEEPING
+        };
+        self.state.fetch_add(change, Ordering::SeqCst);
+    }
+
+    /// tokio's limit: a worker may start searching only while fewer than
+    /// half of the workers search (`2 * searching < workers`). Returns
+    /// whether it may; if so, it now counts as searching. Two workers trying
+    /// at once must not both slip past the limit.
+    pub fn try_start_searching(&self) -> bool {
+        // `fetch_update` is the compare-and-swap loop: if another thread
+        // changed `state` between our read and our write, the write fails
+        // and the check runs again on the new value.
+        let state = self.state.load(Ordering::SeqCst);
+        let searching = state & SEARCHING_MASK;
+        if 2 * searching >= self.workers {
+            return false;
+        }
+        self.state
+            .compare_exchange(state, state + ONE_SEARCHING, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+    }
+
+    /// A task was pushed: should a sleeper be woken? Only if nobody searches
+    /// and somebody sleeps. If so, move one worker from sleeping to searching
+    /// in the same atomic step, and return true: of two pushes racing for
+    /// the last sleeper, exactly one wins.
+    pub fn claim_wake(&self) -> bool {
+        self.state
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |state| {
+                let nobody_searches = state & SEARCHING_MASK == 0;
+                let someone_sleeps = state >= ONE_SLEEPING;
+                // `then`, not `then_some`: the subtraction must not run (and
+                // underflow) when nobody sleeps.
+                (nobody_searches && someone_sleeps).then(|| state - ONE_SLEEPING + ONE_SEARCHING)
+            })
+            .is_ok()
+    }
+}

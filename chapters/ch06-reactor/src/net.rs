@@ -69,7 +69,9 @@ impl TcpListener {
         .await
     }
 
-    /// Waits for a connection and returns it with the peer's address.
+    /// Waits for a connection and returns it with the peer's address. Takes
+    /// `&self`: several tasks may accept on one listener (in an `Arc`), and
+    /// every one of them waits for the reactor's next edge.
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let (stream, peer) = self
             .inner
@@ -113,7 +115,7 @@ impl fmt::Debug for TcpListener {
 // ANCHOR: stream
 /// A TCP connection. Reading and writing are independent: one task may wait
 /// to read while another writes (see [`TcpStream::into_split`]), because the
-/// reactor keeps one waker per direction.
+/// reactor keeps the waiters of each direction apart.
 pub struct TcpStream {
     inner: Registration<mio::net::TcpStream>,
 }
@@ -208,8 +210,9 @@ impl TcpStream {
 
     // ANCHOR: split
     /// Splits the stream into a reading half and a writing half that can be
-    /// moved to two tasks. Each half is the only one of its direction, so
-    /// each direction has exactly one task waiting on it.
+    /// moved to two tasks. Each half is the only one of its direction, and
+    /// reads and writes take `&mut self`, so each direction has at most one
+    /// task waiting on it.
     pub fn into_split(self) -> (ReadHalf, WriteHalf) {
         let shared = Arc::new(self);
         (ReadHalf(shared.clone()), WriteHalf(shared))

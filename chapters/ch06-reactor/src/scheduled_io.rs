@@ -1,5 +1,5 @@
 //! What the reactor knows about one registered I/O source: whether it is
-//! ready to read, ready to write, and which task waits for each.
+//! ready to read, ready to write, and which tasks wait for each.
 //!
 //! mio's readiness is edge-triggered: the kernel reports "became readable"
 //! once, not "is readable" for as long as it stays so. So the reactor keeps
@@ -12,7 +12,7 @@ use ch03_global_queue::sync::{lock, AtomicUsize, Mutex, Ordering};
 
 // ANCHOR: direction
 /// The two directions of a socket. Each has its own readiness bit and its
-/// own waker, so a task waiting to read and a task waiting to write never
+/// own waiters, so a task waiting to read and a task waiting to write never
 /// overwrite each other's waker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -50,8 +50,8 @@ pub struct ScheduledIo {
 
 #[derive(Default)]
 struct Waiters {
-    reader: Option<Waker>,
-    writer: Option<Waker>,
+    reader: Waiting,
+    writer: Waiting,
 }
 
 /// Readiness as a task saw it: `tick` identifies the event it came from.
@@ -71,6 +71,47 @@ impl ReadyEvent {
     }
 }
 // ANCHOR_END: scheduled_io
+
+// ANCHOR: waiting
+/// The tasks waiting for one direction. Usually one or none; several when
+/// tasks share the source, as tasks accepting on one `Arc<TcpListener>` do.
+/// A new edge wakes them all: the first to run takes the connection (or the
+/// data), and the others find `WouldBlock` and wait again.
+#[derive(Default)]
+enum Waiting {
+    #[default]
+    Nobody,
+    One(Waker),
+    Several(Vec<Waker>),
+}
+
+impl Waiting {
+    /// Adds the task's waker, unless it already waits here.
+    fn add(&mut self, waker: &Waker) {
+        match self {
+            Waiting::Nobody => *self = Waiting::One(waker.clone()),
+            Waiting::One(first) if first.will_wake(waker) => {}
+            Waiting::One(first) => {
+                *self = Waiting::Several(vec![first.clone(), waker.clone()]);
+            }
+            Waiting::Several(all) => {
+                if !all.iter().any(|w| w.will_wake(waker)) {
+                    all.push(waker.clone());
+                }
+            }
+        }
+    }
+
+    /// Hands every waiting task's waker to `wakers`.
+    fn take_into(&mut self, wakers: &mut Vec<Waker>) {
+        match std::mem::take(self) {
+            Waiting::Nobody => {}
+            Waiting::One(waker) => wakers.push(waker),
+            Waiting::Several(all) => wakers.extend(all),
+        }
+    }
+}
+// ANCHOR_END: waiting
 
 /// What the reactor read from one mio event.
 #[derive(Debug, Clone, Copy, Default)]
@@ -125,17 +166,18 @@ impl ScheduledIo {
         // leaves its waker here for us to take.
         let mut waiters = lock(&self.waiters);
         if ready.readable {
-            wakers.extend(waiters.reader.take());
+            waiters.reader.take_into(wakers);
         }
         if ready.writable {
-            wakers.extend(waiters.writer.take());
+            waiters.writer.take_into(wakers);
         }
     }
     // ANCHOR_END: set_readiness
 
     // ANCHOR: poll_ready
     /// Ready if the last edge in `direction` has not been used up; otherwise
-    /// leaves the task's waker for that direction and returns `Pending`.
+    /// adds the task's waker to that direction's waiters and returns
+    /// `Pending`.
     pub fn poll_ready(&self, cx: &mut Context<'_>, direction: Direction) -> Poll<ReadyEvent> {
         let ready = direction.bit() | SHUTDOWN;
         let current = self.readiness.load(Ordering::Acquire);
@@ -143,12 +185,9 @@ impl ScheduledIo {
             return Poll::Ready(ReadyEvent::from(current));
         }
         let mut waiters = lock(&self.waiters);
-        let slot = match direction {
-            Direction::Read => &mut waiters.reader,
-            Direction::Write => &mut waiters.writer,
-        };
-        if !slot.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-            *slot = Some(cx.waker().clone());
+        match direction {
+            Direction::Read => waiters.reader.add(cx.waker()),
+            Direction::Write => waiters.writer.add(cx.waker()),
         }
         // Check again under the lock: an edge that arrived between the first
         // load and storing the waker would otherwise wake nobody.
@@ -176,11 +215,13 @@ impl ScheduledIo {
     /// it again, and wake the tasks that wait now so they find out.
     pub fn shutdown(&self) {
         self.readiness.fetch_or(SHUTDOWN, Ordering::AcqRel);
-        let (reader, writer) = {
+        let mut wakers = Vec::new();
+        {
             let mut waiters = lock(&self.waiters);
-            (waiters.reader.take(), waiters.writer.take())
-        };
-        for waker in reader.into_iter().chain(writer) {
+            waiters.reader.take_into(&mut wakers);
+            waiters.writer.take_into(&mut wakers);
+        }
+        for waker in wakers {
             waker.wake();
         }
     }
@@ -261,6 +302,31 @@ mod tests {
         );
         wakers.into_iter().for_each(Waker::wake);
         assert_eq!(reads.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn every_task_waiting_in_one_direction_is_woken() {
+        let io = ScheduledIo::new();
+        drain(&io, Direction::Read);
+        let (first, first_waker) = counted();
+        let (second, second_waker) = counted();
+        for waker in [&first_waker, &second_waker, &first_waker] {
+            assert!(io
+                .poll_ready(&mut Context::from_waker(waker), Direction::Read)
+                .is_pending());
+        }
+        let mut wakers = Vec::new();
+        io.set_readiness(
+            Ready {
+                readable: true,
+                writable: false,
+            },
+            &mut wakers,
+        );
+        assert_eq!(wakers.len(), 2, "a task that polled twice waits once");
+        wakers.into_iter().for_each(Waker::wake);
+        assert_eq!(first.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(second.0.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 
     #[test]

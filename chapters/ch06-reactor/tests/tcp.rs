@@ -424,3 +424,77 @@ fn a_socket_that_outlives_its_runtime_reports_an_error() {
     let error = result.expect_err("no data, and no reactor to wait on");
     assert!(error.to_string().contains("shut down"), "{error}");
 }
+
+/// Counts the first time the wrapped future returns `Pending`: from then on
+/// its task's waker is stored with the reactor.
+struct NotePending<F> {
+    inner: Pin<Box<F>>,
+    waiting: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    noted: bool,
+}
+
+impl<F: std::future::Future> std::future::Future for NotePending<F> {
+    type Output = F::Output;
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<F::Output> {
+        let poll = self.inner.as_mut().poll(cx);
+        if poll.is_pending() && !self.noted {
+            self.noted = true;
+            self.waiting
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        poll
+    }
+}
+
+#[test]
+fn two_tasks_accepting_on_one_listener_are_both_woken() {
+    // `accept` takes `&self`, so two tasks may wait on one listener. Both
+    // wait before any client connects; then two clients connect. With one
+    // waker per direction, the second task's waker replaces the first's: the
+    // first connection wakes the second task, and the first task is never
+    // woken although the second connection waits in the backlog.
+    let peers = testkit::with_timeout(Duration::from_secs(10), || {
+        let rt = Runtime::new(2);
+        rt.block_on(async {
+            let listener =
+                std::sync::Arc::new(TcpListener::bind("127.0.0.1:0").await.expect("bind"));
+            let addr = listener.local_addr().expect("local addr");
+            let waiting = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let acceptors: Vec<_> = (0..2)
+                .map(|_| {
+                    let listener = listener.clone();
+                    spawn(NotePending {
+                        inner: Box::pin(async move {
+                            let (stream, _) = listener.accept().await.expect("accept");
+                            stream.peer_addr().expect("peer")
+                        }),
+                        waiting: waiting.clone(),
+                        noted: false,
+                    })
+                })
+                .collect();
+            while waiting.load(std::sync::atomic::Ordering::SeqCst) < 2 {
+                ch06_reactor::yield_now().await;
+            }
+            let mut clients = Vec::new();
+            for _ in 0..2 {
+                clients.push(TcpStream::connect(addr).await.expect("connect"));
+            }
+            let mut peers = Vec::new();
+            for acceptor in acceptors {
+                peers.push(acceptor.await.expect("acceptor task"));
+            }
+            peers.sort();
+            let mut locals: Vec<SocketAddr> = clients
+                .iter()
+                .map(|client| client.local_addr().expect("local"))
+                .collect();
+            locals.sort();
+            (peers, locals)
+        })
+    });
+    assert_eq!(peers.0, peers.1, "each client was accepted once");
+}

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use xtask::bookcheck::{
-    chapter_of, check_build_log, check_html_output, check_sources, find_cargo_commands,
-    find_cargo_packages, warning_boxes, workspace_packages, CargoCommand, Problem, ProblemKind,
+    chapter_of, check_build_log, check_html_output, check_sources, check_sources_with,
+    find_cargo_commands, find_cargo_packages, warning_boxes, workspace_packages, CargoCommand,
+    Limits, Problem, ProblemKind,
 };
 
 fn repo_root() -> PathBuf {
@@ -131,7 +132,7 @@ fn broken_book() -> PathBuf {
 /// The problems of `kind` in the broken book.
 fn found(kind: ProblemKind) -> Vec<Problem> {
     let dir = broken_book();
-    let all = check_sources(&dir.join("book"), &packages());
+    let all = check_sources_with(&dir.join("book"), &packages(), &Limits::STRICT);
     let _ = fs::remove_dir_all(&dir);
     let of_kind: Vec<Problem> = all.iter().filter(|p| p.kind == kind).cloned().collect();
     assert_eq!(
@@ -248,7 +249,7 @@ fn mermaid_label_that_looks_like_a_list_is_caught() {
 #[test]
 fn the_broken_book_has_nothing_else_wrong() {
     let dir = broken_book();
-    let all = check_sources(&dir.join("book"), &packages());
+    let all = check_sources_with(&dir.join("book"), &packages(), &Limits::STRICT);
     let _ = fs::remove_dir_all(&dir);
     let kinds: BTreeSet<ProblemKind> = all.iter().map(|p| p.kind).collect();
     let expected: BTreeSet<ProblemKind> = [
@@ -284,7 +285,7 @@ fn anchor_end_before_anchor_is_not_a_closed_anchor() {
         &dir.join("book/p.md"),
         "```rust\n{{#include ../code.rs:a}}\n```\n",
     );
-    let all = check_sources(&dir.join("book"), &packages());
+    let all = check_sources_with(&dir.join("book"), &packages(), &Limits::STRICT);
     let _ = fs::remove_dir_all(&dir);
     assert_eq!(all.len(), 1, "{all:#?}");
     assert_eq!(all[0].kind, ProblemKind::UnclosedAnchor);
@@ -294,7 +295,7 @@ fn anchor_end_before_anchor_is_not_a_closed_anchor() {
 fn summary_link_to_a_missing_page_is_caught() {
     let dir = scratch("summary");
     write(&dir.join("book/SUMMARY.md"), "- [Gone](gone.md)\n");
-    let all = check_sources(&dir.join("book"), &packages());
+    let all = check_sources_with(&dir.join("book"), &packages(), &Limits::STRICT);
     let _ = fs::remove_dir_all(&dir);
     assert_eq!(all.len(), 1, "{all:#?}");
     assert_eq!(all[0].kind, ProblemKind::SummaryLinkMissing);
@@ -379,7 +380,7 @@ fn chapter_book(body: &str) -> Vec<Problem> {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let all = check_sources(&dir.join("book"), &packages);
+    let all = check_sources_with(&dir.join("book"), &packages, &Limits::STRICT);
     let _ = fs::remove_dir_all(&dir);
     all
 }
@@ -466,7 +467,7 @@ fn a_chapter_page_named_for_no_crate_is_caught() {
         &dir.join("book/ch09-nothing.md"),
         &GOOD_CHAPTER.replace("ch01-exercises", "ch02-exercises"),
     );
-    let all = check_sources(&dir.join("book"), &packages());
+    let all = check_sources_with(&dir.join("book"), &packages(), &Limits::STRICT);
     let _ = fs::remove_dir_all(&dir);
     // No package ch09-nothing: the folder and run command cannot be right;
     // no ch09-exercises package: no exercise command is asked for.
@@ -580,4 +581,174 @@ fn the_browser_test_pins_playwright_core_exactly() {
         wanted, locked,
         "package.json and package-lock.json disagree"
     );
+}
+
+#[test]
+fn a_split_chapter_states_its_folder_commands_and_box_once_across_its_pages() {
+    // The main page runs the demo; the sub-page names the folder, the
+    // exercises and corrects the article. Together they are a whole chapter.
+    let dir = scratch("split");
+    write(&dir.join("chapters/ch01-blocking/src/lib.rs"), CODE);
+    write(
+        &dir.join("book/SUMMARY.md"),
+        "- [Blocking](ch01-blocking.md)\n  - [More](ch01-blocking/more.md)\n",
+    );
+    write(
+        &dir.join("book/ch01-blocking.md"),
+        "# Chapter 1\n\n```console\n$ cargo run -p ch01-blocking\n```\n",
+    );
+    let sub = GOOD_CHAPTER.replace("$ cargo run -p ch01-blocking", "$ ls");
+    write(&dir.join("book/ch01-blocking/more.md"), &sub);
+    let packages: BTreeSet<String> = ["ch01-blocking", "ch01-exercises"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let whole = check_sources_with(&dir.join("book"), &packages, &Limits::STRICT);
+    // Without the sub-page the main page alone is missing three things,
+    // reported on the main page.
+    fs::remove_file(dir.join("book/ch01-blocking/more.md")).expect("removing the sub-page");
+    write(
+        &dir.join("book/SUMMARY.md"),
+        "- [Blocking](ch01-blocking.md)\n",
+    );
+    let alone = check_sources_with(&dir.join("book"), &packages, &Limits::STRICT);
+    let _ = fs::remove_dir_all(&dir);
+    assert!(whole.is_empty(), "{whole:#?}");
+    assert_eq!(
+        kinds(&alone),
+        [
+            ProblemKind::MissingSourcePath,
+            ProblemKind::MissingExerciseCommand,
+            ProblemKind::MissingArticleWarning,
+        ],
+        "{alone:#?}"
+    );
+    assert!(alone.iter().all(|p| p.file.ends_with("ch01-blocking.md")));
+}
+
+/// A book with one page, `page.md`, holding `prose` and then an include of
+/// `listing_lines` lines of code; checked with `limits`.
+fn sized_book(prose_words: usize, listing_lines: usize, limits: &Limits<'_>) -> Vec<Problem> {
+    let dir = scratch("sizes");
+    let code: String = (0..listing_lines)
+        .map(|i| format!("let x{i} = {i};\n"))
+        .collect();
+    write(
+        &dir.join("chapters/code.rs"),
+        &format!("// ANCHOR: all\n{code}// ANCHOR_END: all\n"),
+    );
+    write(&dir.join("book/SUMMARY.md"), "- [Page](page.md)\n");
+    let prose = "word ".repeat(prose_words);
+    write(
+        &dir.join("book/page.md"),
+        &format!(
+            "{prose}\n\n```rust,noplayground\n{{{{#include ../chapters/code.rs:all}}}}\n```\n"
+        ),
+    );
+    let all = check_sources_with(&dir.join("book"), &packages(), limits);
+    let _ = fs::remove_dir_all(&dir);
+    all
+}
+
+/// Small limits so the test books stay small: 100 words, 10 lines.
+fn small<'a>(
+    long_pages: &'a [xtask::bookcheck::LongPage],
+    long_listings: &'a [xtask::bookcheck::LongListing],
+) -> Limits<'a> {
+    Limits {
+        max_page_words: 100,
+        max_listing_lines: 10,
+        long_pages,
+        long_listings,
+    }
+}
+
+#[test]
+fn a_page_over_the_word_limit_is_caught_counting_its_included_code() {
+    // 58 words of prose, the two fences, and 10 lines of 4 words: 100
+    // words, at the limit.
+    let at_limit = sized_book(58, 10, &small(&[], &[]));
+    assert!(at_limit.is_empty(), "{at_limit:#?}");
+    // One more line of code (4 words) tips it over: code counts as rendered.
+    let all = sized_book(58, 11, &small(&[], &[]));
+    assert_eq!(
+        kinds(&all),
+        [ProblemKind::PageTooLong, ProblemKind::ListingTooLong],
+        "{all:#?}"
+    );
+    assert!(all[0].message.contains("104 words"), "{all:#?}");
+    // Prose alone over the limit.
+    let all = sized_book(101, 1, &small(&[], &[]));
+    assert_eq!(kinds(&all), [ProblemKind::PageTooLong], "{all:#?}");
+}
+
+#[test]
+fn a_listing_over_the_line_limit_is_caught_with_its_line() {
+    let all = sized_book(1, 11, &small(&[], &[]));
+    assert_eq!(kinds(&all), [ProblemKind::ListingTooLong], "{all:#?}");
+    assert_eq!(all[0].line, 4, "the include's line on the page: {all:#?}");
+    assert!(
+        all[0].message.contains("chapters/code.rs:all") && all[0].message.contains("11 lines"),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn listed_exceptions_excuse_a_long_page_and_a_long_listing() {
+    use xtask::bookcheck::{LongListing, LongPage};
+    let pages = [LongPage {
+        page: "page.md",
+        reason: "a test",
+    }];
+    let listings = [LongListing {
+        page: "page.md",
+        include: "chapters/code.rs:all",
+        reason: "a test",
+    }];
+    assert!(sized_book(200, 20, &small(&pages, &listings)).is_empty());
+    // An exception for one thing excuses only that thing.
+    let all = sized_book(200, 20, &small(&pages, &[]));
+    assert_eq!(kinds(&all), [ProblemKind::ListingTooLong], "{all:#?}");
+    let all = sized_book(200, 20, &small(&[], &listings));
+    assert_eq!(kinds(&all), [ProblemKind::PageTooLong], "{all:#?}");
+    // Once the page is short again the exceptions are stale, and say so.
+    let all = sized_book(10, 5, &small(&pages, &listings));
+    assert_eq!(
+        kinds(&all),
+        [ProblemKind::StaleException, ProblemKind::StaleException],
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn the_project_lists_a_reason_for_every_exception() {
+    use xtask::bookcheck::{LONG_LISTINGS, LONG_PAGES};
+    for e in LONG_PAGES {
+        assert!(e.reason.split_whitespace().count() >= 5, "{e:?}");
+    }
+    for e in LONG_LISTINGS {
+        assert!(e.reason.split_whitespace().count() >= 5, "{e:?}");
+    }
+}
+
+#[test]
+fn a_folded_solution_may_be_long() {
+    let dir = scratch("solution");
+    let code: String = (0..60).map(|i| format!("let x{i} = {i};\n")).collect();
+    write(
+        &dir.join("chapters/ch01-blocking/exercises/solutions/a.rs"),
+        &format!("// ANCHOR: solution\n{code}// ANCHOR_END: solution\n"),
+    );
+    write(&dir.join("chapters/ch01-blocking/src/long.rs"), &code);
+    write(&dir.join("book/SUMMARY.md"), "- [Page](page.md)\n");
+    write(
+        &dir.join("book/page.md"),
+        "```rust,noplayground\n\
+         {{#include ../chapters/ch01-blocking/exercises/solutions/a.rs:solution}}\n```\n\n\
+         ```rust,noplayground\n{{#include ../chapters/ch01-blocking/src/long.rs}}\n```\n",
+    );
+    let all = check_sources_with(&dir.join("book"), &packages(), &Limits::STRICT);
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!(kinds(&all), [ProblemKind::ListingTooLong], "{all:#?}");
+    assert!(all[0].message.contains("src/long.rs"), "{all:#?}");
 }

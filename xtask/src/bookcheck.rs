@@ -6,9 +6,13 @@
 //! "build". These checks turn each of those silent failures into a problem
 //! with a file and a line, and add the project's own rules: every page is in
 //! `SUMMARY.md`, every `cargo ... -p X` names a real package, no Rust is
-//! typed into markdown, and every chapter page (`chNN-name.md`) names its
-//! folder, gives its `cargo run -p` and exercise commands and corrects the
-//! source article in a "Where the usual explanation goes wrong" box.
+//! typed into markdown, and every chapter (its page `chNN-name.md` with the
+//! sub-pages in `chNN-name/`) names its folder, gives its `cargo run -p` and
+//! exercise commands and corrects the source article in a "Where the usual
+//! explanation goes wrong" box. A page a reader can hold in their head is a
+//! rule too: no page over [`MAX_PAGE_WORDS`] rendered words and no listing
+//! over [`MAX_LISTING_LINES`] lines, except those in [`LONG_PAGES`] and
+//! [`LONG_LISTINGS`], each with its reason.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -60,6 +64,297 @@ pub enum ProblemKind {
     /// A chapter page with no `> [!WARNING]` box titled "Where the usual
     /// explanation goes wrong" that mentions the article.
     MissingArticleWarning,
+    /// A page over the word limit (prose plus included code, as rendered)
+    /// that is not in the list of exceptions.
+    PageTooLong,
+    /// One include that pastes more lines than the listing limit, not in the
+    /// list of exceptions.
+    ListingTooLong,
+    /// An exception that excuses nothing: its page or listing is gone, or is
+    /// within the limit now. A stale entry would excuse the next long page
+    /// without anyone deciding to.
+    StaleException,
+}
+
+/// The most words a page may render to: its prose plus the code its
+/// includes paste in. Above this a reader cannot hold the page in their head;
+/// split it into sub-pages (nested entries in SUMMARY.md).
+pub const MAX_PAGE_WORDS: usize = 3_500;
+
+/// The most lines one include may paste into a page. Narrow the anchor, and
+/// name the file for the rest.
+pub const MAX_LISTING_LINES: usize = 40;
+
+/// A page allowed over [`MAX_PAGE_WORDS`]: its path under `book/`, and why.
+#[derive(Debug, Clone, Copy)]
+pub struct LongPage {
+    pub page: &'static str,
+    pub reason: &'static str,
+}
+
+/// A listing allowed over [`MAX_LISTING_LINES`]: the page (under `book/`),
+/// the include as written after the path's leading `../`s
+/// (`chapters/ch07-fetch/src/http.rs:read_body`), and why.
+#[derive(Debug, Clone, Copy)]
+pub struct LongListing {
+    pub page: &'static str,
+    pub include: &'static str,
+    pub reason: &'static str,
+}
+
+/// Listings from this folder are exempt from [`MAX_LISTING_LINES`]: an
+/// exercise's solution file is the whole answer, shown folded on the
+/// exercises page, and opened only by a reader who has tried the exercise
+/// and wants to compare it line by line with their own.
+pub const FOLDED_SOLUTIONS: &str = "/exercises/solutions/";
+
+/// Pages allowed to be long. Every entry says why splitting would not help
+/// the reader.
+pub const LONG_PAGES: &[LongPage] = &[
+    LongPage {
+        page: "ch02-futures.md",
+        reason: "ch02 is being reorganised by its own helper (issue 14); remove this entry when it is split",
+    },
+    LongPage {
+        page: "ch05-work-stealing.md",
+        reason: "not split yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongPage {
+        page: "ch06-reactor.md",
+        reason: "not split yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongPage {
+        page: "ch07-fetch.md",
+        reason: "not split yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongPage {
+        page: "measuring.md",
+        reason: "not split yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongPage {
+        page: "reliability.md",
+        reason: "not split yet (issue 14, in progress); remove this entry when it is",
+    },
+];
+
+/// Listings allowed to be long. Every entry says why the reader needs the
+/// lines together.
+pub const LONG_LISTINGS: &[LongListing] = &[
+    LongListing {
+        page: "ch01-blocking.md",
+        include: "chapters/ch01-blocking/src/thread_cost.rs:gate",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch01-blocking.md",
+        include: "chapters/ch01-blocking/src/thread_cost.rs:measure",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch02-futures.md",
+        include: "chapters/ch02-futures/src/countdown.rs:countdown",
+        reason: "ch02 is being reorganised by its own helper (issue 14); remove this entry when it is narrowed",
+    },
+    LongListing {
+        page: "ch02-futures.md",
+        include: "chapters/ch02-futures/src/timer.rs:timer",
+        reason: "ch02 is being reorganised by its own helper (issue 14); remove this entry when it is narrowed",
+    },
+    LongListing {
+        page: "ch02-futures.md",
+        include: "chapters/ch02-futures/src/desugar.rs:state_machine",
+        reason: "ch02 is being reorganised by its own helper (issue 14); remove this entry when it is narrowed",
+    },
+    LongListing {
+        page: "ch02-futures.md",
+        include: "chapters/ch02-futures/src/send.rs:spawn_on_thread",
+        reason: "ch02 is being reorganised by its own helper (issue 14); remove this entry when it is narrowed",
+    },
+    LongListing {
+        page: "ch06-reactor.md",
+        include: "chapters/ch06-reactor/src/reactor.rs:register",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch06-reactor.md",
+        include: "chapters/ch06-reactor/src/reactor.rs:turn",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch06-reactor.md",
+        include: "chapters/ch06-reactor/src/park.rs:try_enter",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch06-reactor.md",
+        include: "chapters/ch06-reactor/src/park.rs:park",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch06-reactor.md",
+        include: "chapters/ch06-reactor/src/time.rs:sleep",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch06-reactor.md",
+        include: "chapters/ch06-reactor/src/main.rs:jobs",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch06-reactor.md",
+        include: "chapters/ch06-reactor/src/main.rs:echo",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch06-reactor.md",
+        include: "chapters/ch06-reactor/src/bin/c10k.rs:client",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch06-reactor.md",
+        include: "chapters/ch06-reactor/src/bin/c10k.rs:server",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch07-fetch.md",
+        include: "chapters/ch07-fetch/src/fetch.rs:timed",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch07-fetch.md",
+        include: "chapters/ch07-fetch/src/client.rs:client",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch07-fetch.md",
+        include: "chapters/ch07-fetch/src/http.rs:parser",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch07-fetch.md",
+        include: "chapters/ch07-fetch/src/http.rs:feed",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch07-fetch.md",
+        include: "chapters/ch07-fetch/src/http.rs:framing",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch07-fetch.md",
+        include: "chapters/ch07-fetch/src/http.rs:read_body",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch07-fetch.md",
+        include: "chapters/ch07-fetch/src/server.rs:server",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch07-fetch.md",
+        include: "chapters/ch07-fetch/src/server.rs:serve_connection",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch07-fetch.md",
+        include: "chapters/ch07-fetch/src/server.rs:background",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch07-fetch.md",
+        include: "chapters/ch07-fetch/src/main.rs:main",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch07-fetch.md",
+        include: "chapters/ch07-fetch/src/bin/fetch-tokio.rs:main",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch07-fetch.md",
+        include: "chapters/ch07-fetch/src/interop.rs:tokio_driver",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "ch07-fetch.md",
+        include: "chapters/ch07-fetch/src/bin/fetch-bench.rs:client",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "measuring.md",
+        include: "bench/src/adapter.rs:async_executor",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "reliability.md",
+        include: "chapters/ch05-work-stealing/tests/loom.rs:shutdown_model",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "reliability.md",
+        include: "chapters/ch03-global-queue/tests/loom.rs:load_then_cas",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "reliability.md",
+        include: "chapters/ch06-reactor/tests/loom_reactor_park.rs:stand_in",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "reliability.md",
+        include: "chapters/ch06-reactor/tests/loom_reactor_park.rs:handshake",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "reliability.md",
+        include: "tests/reliability.rs:mid_poll",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+    LongListing {
+        page: "reliability.md",
+        include: "tests/reliability.rs:panic_in_drop",
+        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
+    },
+];
+
+/// The size limits and their exceptions; [`Limits::BOOK`] is the project's.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits<'a> {
+    pub max_page_words: usize,
+    pub max_listing_lines: usize,
+    pub long_pages: &'a [LongPage],
+    pub long_listings: &'a [LongListing],
+}
+
+impl Limits<'static> {
+    /// The project's limits and exceptions, for the real book.
+    pub const BOOK: Limits<'static> = Limits {
+        max_page_words: MAX_PAGE_WORDS,
+        max_listing_lines: MAX_LISTING_LINES,
+        long_pages: LONG_PAGES,
+        long_listings: LONG_LISTINGS,
+    };
+    /// The same limits with no exceptions: for a book other than ours (a
+    /// test's), where our exceptions would all be reported stale.
+    pub const STRICT: Limits<'static> = Limits {
+        max_page_words: MAX_PAGE_WORDS,
+        max_listing_lines: MAX_LISTING_LINES,
+        long_pages: &[],
+        long_listings: &[],
+    };
+}
+
+/// How big one page renders: for the limits, and for `cargo xtask
+/// check-book` to print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageSize {
+    /// The page's path under the book dir, with `/` separators.
+    pub page: String,
+    /// Words of prose plus words of included code.
+    pub words: usize,
+    /// Each include as (line on the page, include as written without its
+    /// leading `../`s, lines it pastes).
+    pub listings: Vec<(usize, String, usize)>,
 }
 
 /// One thing wrong with the book, located as precisely as we can.
@@ -128,6 +423,16 @@ pub fn workspace_packages(cargo: &str, root: &Path) -> Result<BTreeSet<String>, 
 /// `book_dir` is the folder holding `SUMMARY.md` (the `src` of book.toml).
 /// Problems come back sorted by file and line.
 pub fn check_sources(book_dir: &Path, packages: &BTreeSet<String>) -> Vec<Problem> {
+    check_sources_with(book_dir, packages, &Limits::BOOK)
+}
+
+/// [`check_sources`] with size limits of the caller's choosing (the tests use
+/// small ones).
+pub fn check_sources_with(
+    book_dir: &Path,
+    packages: &BTreeSet<String>,
+    limits: &Limits<'_>,
+) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut pages = Vec::new();
     if let Err(e) = collect_files(book_dir, "md", &mut pages) {
@@ -168,10 +473,14 @@ pub fn check_sources(book_dir: &Path, packages: &BTreeSet<String>) -> Vec<Proble
         check_cargo_packages(page, &text, packages, &mut problems);
         check_rust_blocks(page, &text, &mut problems);
         check_mermaid_labels(page, &text, &mut problems);
-        check_chapter_page(page, &text, packages, &mut problems);
+        if chapter_of(page).is_some() {
+            let chapter = chapter_text(page, &text);
+            check_chapter_page(page, &chapter, packages, &mut problems);
+        }
     }
 
     check_summary(book_dir, &pages, &included_md, &mut problems);
+    check_sizes(book_dir, &pages, &included_md, limits, &mut problems);
 
     problems.sort_by(|a, b| (&a.file, a.line, a.kind).cmp(&(&b.file, b.line, b.kind)));
     problems.dedup();
@@ -627,7 +936,237 @@ fn check_cargo_packages(
 }
 
 // ---------------------------------------------------------------------------
+// Sizes: pages a reader can hold in their head
+
+/// The lines an include pastes, as mdbook pastes them (anchor marker lines
+/// left out); `None` when the include is broken (reported elsewhere).
+fn included_lines(content: &str, selection: &Selection) -> Option<Vec<String>> {
+    let lines: Vec<&str> = content.lines().collect();
+    let keep = |l: &&str| !l.contains("ANCHOR:") && !l.contains("ANCHOR_END:");
+    let picked: Vec<&str> = match selection {
+        Selection::Whole => lines.into_iter().filter(keep).collect(),
+        Selection::Lines(start, end) => {
+            let first = start.unwrap_or(1).max(1);
+            let last = end.unwrap_or(lines.len()).min(lines.len());
+            if first > last {
+                return Some(Vec::new());
+            }
+            lines[first - 1..last].to_vec()
+        }
+        Selection::Anchor(name) => {
+            let start = lines
+                .iter()
+                .position(|l| anchor_after(l, "ANCHOR:") == Some(name.as_str()))?;
+            let len = lines[start + 1..]
+                .iter()
+                .position(|l| anchor_after(l, "ANCHOR_END:") == Some(name.as_str()))?;
+            lines[start + 1..start + 1 + len]
+                .iter()
+                .copied()
+                .filter(keep)
+                .collect()
+        }
+    };
+    Some(picked.into_iter().map(str::to_owned).collect())
+}
+
+/// An include as the exception lists name it: the path without its leading
+/// `../` and `./`, and the selection as written.
+fn include_key(inc: &Include) -> String {
+    let mut path = inc.path.as_str();
+    while let Some(rest) = path.strip_prefix("../").or_else(|| path.strip_prefix("./")) {
+        path = rest;
+    }
+    match &inc.selection {
+        Selection::Whole => path.to_string(),
+        Selection::Anchor(name) => format!("{path}:{name}"),
+        Selection::Lines(s, e) => format!(
+            "{path}:{}:{}",
+            s.map(|n| n.to_string()).unwrap_or_default(),
+            e.map(|n| n.to_string()).unwrap_or_default()
+        ),
+    }
+}
+
+fn book_relative(book_dir: &Path, page: &Path) -> String {
+    let rel = page.strip_prefix(book_dir).unwrap_or(page);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The rendered size of one page.
+pub fn page_size(book_dir: &Path, page: &Path) -> std::io::Result<PageSize> {
+    let text = fs::read_to_string(page)?;
+    let mut words = 0;
+    let mut listings = Vec::new();
+    let includes = find_includes(&text);
+    for (i, line) in text.lines().enumerate() {
+        let here: Vec<&Include> = includes.iter().filter(|inc| inc.line == i + 1).collect();
+        if here.is_empty() {
+            words += line.split_whitespace().count();
+            continue;
+        }
+        for inc in here {
+            let target = normalize(&page.parent().unwrap_or(book_dir).join(&inc.path));
+            let pasted = fs::read_to_string(&target)
+                .ok()
+                .and_then(|c| included_lines(&c, &inc.selection))
+                .unwrap_or_default();
+            words += pasted
+                .iter()
+                .map(|l| l.split_whitespace().count())
+                .sum::<usize>();
+            listings.push((inc.line, include_key(inc), pasted.len()));
+        }
+    }
+    Ok(PageSize {
+        page: book_relative(book_dir, page),
+        words,
+        listings,
+    })
+}
+
+/// The rendered size of every page of the book (fragments pulled in by an
+/// include are counted in the page that includes them), sorted by path.
+pub fn page_sizes(book_dir: &Path) -> std::io::Result<Vec<PageSize>> {
+    let mut pages = Vec::new();
+    collect_files(book_dir, "md", &mut pages)?;
+    pages.sort();
+    let mut fragments = BTreeSet::new();
+    for page in &pages {
+        let text = fs::read_to_string(page)?;
+        for inc in find_includes(&text) {
+            let target = normalize(&page.parent().unwrap_or(book_dir).join(&inc.path));
+            if target.extension().is_some_and(|e| e == "md") {
+                fragments.insert(target);
+            }
+        }
+    }
+    pages
+        .iter()
+        .filter(|p| !p.ends_with("SUMMARY.md") && !fragments.contains(&normalize(p)))
+        .map(|p| page_size(book_dir, p))
+        .collect()
+}
+
+fn check_sizes(
+    book_dir: &Path,
+    pages: &[PathBuf],
+    included_md: &BTreeSet<PathBuf>,
+    limits: &Limits<'_>,
+    problems: &mut Vec<Problem>,
+) {
+    let mut used_pages = BTreeSet::new();
+    let mut used_listings = BTreeSet::new();
+    for page in pages {
+        if page.ends_with("SUMMARY.md") || included_md.contains(&normalize(page)) {
+            continue;
+        }
+        // An unreadable page is reported by the other checks.
+        let Ok(size) = page_size(book_dir, page) else {
+            continue;
+        };
+        if size.words > limits.max_page_words {
+            match limits.long_pages.iter().position(|e| e.page == size.page) {
+                Some(i) => {
+                    used_pages.insert(i);
+                }
+                None => problems.push(problem(
+                    ProblemKind::PageTooLong,
+                    page,
+                    0,
+                    format!(
+                        "{} words as rendered (prose plus included code), over the limit of {}: \
+                         split the page into sub-pages (nested entries in SUMMARY.md in a folder \
+                         named for it), or add it to LONG_PAGES in xtask/src/bookcheck.rs with \
+                         the reason",
+                        size.words, limits.max_page_words
+                    ),
+                )),
+            }
+        }
+        for (line, key, lines) in &size.listings {
+            if *lines <= limits.max_listing_lines
+                || key.ends_with(".md")
+                || key.contains(FOLDED_SOLUTIONS)
+            {
+                continue;
+            }
+            let excused = limits
+                .long_listings
+                .iter()
+                .position(|e| e.page == size.page && e.include == key);
+            match excused {
+                Some(i) => {
+                    used_listings.insert(i);
+                }
+                None => problems.push(problem(
+                    ProblemKind::ListingTooLong,
+                    page,
+                    *line,
+                    format!(
+                        "the listing `{key}` is {lines} lines, over the limit of {}: narrow \
+                         the anchor (add `// ANCHOR:` markers) and name the file for the rest, \
+                         or add it to LONG_LISTINGS in xtask/src/bookcheck.rs with the reason",
+                        limits.max_listing_lines
+                    ),
+                )),
+            }
+        }
+    }
+    let list = Path::new("xtask/src/bookcheck.rs");
+    for (i, e) in limits.long_pages.iter().enumerate() {
+        if !used_pages.contains(&i) {
+            problems.push(problem(
+                ProblemKind::StaleException,
+                list,
+                0,
+                format!(
+                    "LONG_PAGES lists {}, which is missing or within {} words now: remove the entry",
+                    e.page, limits.max_page_words
+                ),
+            ));
+        }
+    }
+    for (i, e) in limits.long_listings.iter().enumerate() {
+        if !used_listings.contains(&i) {
+            problems.push(problem(
+                ProblemKind::StaleException,
+                list,
+                0,
+                format!(
+                    "LONG_LISTINGS lists `{}` on {}, which is missing or within {} lines now: \
+                     remove the entry",
+                    e.include, e.page, limits.max_listing_lines
+                ),
+            ));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Chapter pages: where the code is, how to run it, where the article is wrong
+
+/// A chapter's whole text: its page, then every page in the folder named for
+/// it (`chNN-name/*.md`, sorted), since a split chapter states its folder,
+/// commands and box once, on whichever page fits.
+fn chapter_text(page: &Path, text: &str) -> String {
+    let mut all = text.to_string();
+    let dir = page.with_extension("");
+    let mut subpages = Vec::new();
+    if collect_files(&dir, "md", &mut subpages).is_ok() {
+        subpages.sort();
+        for sub in subpages {
+            if let Ok(t) = fs::read_to_string(&sub) {
+                all.push('\n');
+                all.push_str(&t);
+            }
+        }
+    }
+    all
+}
 
 /// The chapter crate a page is about: `ch03-global-queue` for
 /// `ch03-global-queue.md`, `None` for pages that are not chapters.
@@ -668,8 +1207,9 @@ pub fn warning_boxes(text: &str) -> Vec<(usize, String)> {
     boxes
 }
 
-/// A chapter page states where its crate is, how to run its demo and its
-/// exercises, and corrects the source article in a warning box.
+/// A chapter (page and sub-pages, in `text`) states where its crate is, how
+/// to run its demo and its exercises, and corrects the source article in a
+/// warning box. Problems are reported on the chapter's main page.
 fn check_chapter_page(
     page: &Path,
     text: &str,
@@ -697,7 +1237,7 @@ fn check_chapter_page(
             ProblemKind::MissingSourcePath,
             page,
             0,
-            format!("the page never says where its code is: name the folder `chapters/{krate}`"),
+            format!("the chapter (this page and its sub-pages) never says where its code is: name the folder `chapters/{krate}`"),
         ));
     }
     let commands = find_cargo_commands(text);
@@ -711,7 +1251,7 @@ fn check_chapter_page(
             ProblemKind::MissingRunCommand,
             page,
             0,
-            format!("the page never gives its demo's command: `cargo run -p {krate}`"),
+            format!("the chapter (this page and its sub-pages) never gives its demo's command: `cargo run -p {krate}`"),
         ));
     }
     let exercises = format!("{}-exercises", &krate[..4]);
@@ -720,7 +1260,7 @@ fn check_chapter_page(
             ProblemKind::MissingExerciseCommand,
             page,
             0,
-            format!("the page never gives its exercises' command: `cargo test -p {exercises}`"),
+            format!("the chapter (this page and its sub-pages) never gives its exercises' command: `cargo test -p {exercises}`"),
         ));
     }
     let corrects_article = warning_boxes(text).iter().any(|(_, body)| {

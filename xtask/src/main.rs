@@ -154,6 +154,7 @@ fn check_book(ctx: &Ctx) -> Result<(), Vec<String>> {
     for p in bookcheck::check_sources(&ctx.root.join("book"), &packages) {
         problems.push(relative(&ctx.root, &p));
     }
+    print_page_sizes(&ctx.root.join("book"));
 
     tools::ensure_tools(&ctx.cargo, &ctx.root).map_err(fatal)?;
     tools::ensure_mermaid_js(&ctx.root).map_err(fatal)?;
@@ -194,6 +195,23 @@ fn check_book(ctx: &Ctx) -> Result<(), Vec<String>> {
             println!("  {p}");
         }
         Err(problems)
+    }
+}
+
+/// Each page's rendered words and its longest listing, so an author sees how
+/// close a page is to the limits before it crosses them.
+fn print_page_sizes(book_dir: &std::path::Path) {
+    let Ok(sizes) = bookcheck::page_sizes(book_dir) else {
+        return; // the source checks have reported why
+    };
+    println!(
+        "xtask: rendered words per page (limit {}), and the longest listing (limit {} lines):",
+        bookcheck::MAX_PAGE_WORDS,
+        bookcheck::MAX_LISTING_LINES
+    );
+    for size in sizes {
+        let longest = size.listings.iter().map(|l| l.2).max().unwrap_or(0);
+        println!("  {:>6}  {:>4}  {}", size.words, longest, size.page);
     }
 }
 

@@ -144,6 +144,7 @@ fn main() {
             yield_now().await;
         }
     }));
+    // ANCHOR_END: demo_drop
     for _ in 0..2 {
         started_rx.recv().expect("the waiting tasks start");
     }
@@ -163,5 +164,4 @@ fn main() {
             Err(error) => println!("   Err: {error}"),
         }
     }
-    // ANCHOR_END: demo_drop
 }

@@ -133,8 +133,10 @@ pub struct Runtime<S: Schedule> {
     scheduler: Arc<S>,
     threads: Vec<thread::JoinHandle<()>>,
 }
+// ANCHOR_END: runtime
 
 impl<S: Schedule> Runtime<S> {
+    // ANCHOR: runtime_new
     /// Starts `workers` worker threads.
     ///
     /// # Panics
@@ -169,7 +171,7 @@ impl<S: Schedule> Runtime<S> {
             threads,
         }
     }
-    // ANCHOR_END: runtime
+    // ANCHOR_END: runtime_new
 
     // ANCHOR: block_on
     /// Runs `future` on this thread until it completes, with this runtime

@@ -216,7 +216,9 @@ where
         self.finish(Err(JoinError::cancelled(self.id)));
     }
 }
+// ANCHOR_END: run
 
+// ANCHOR: waker
 impl<F> ArcWake for TaskCell<F>
 where
     F: Future + Send + 'static,
@@ -228,7 +230,7 @@ where
         }
     }
 }
-// ANCHOR_END: run
+// ANCHOR_END: waker
 
 impl<F> Join<F::Output> for TaskCell<F>
 where

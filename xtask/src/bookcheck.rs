@@ -120,10 +120,6 @@ pub const LONG_PAGES: &[LongPage] = &[
         reason: "not split yet (issue 14, in progress); remove this entry when it is",
     },
     LongPage {
-        page: "ch06-reactor.md",
-        reason: "not split yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongPage {
         page: "ch07-fetch.md",
         reason: "not split yet (issue 14, in progress); remove this entry when it is",
     },
@@ -169,51 +165,6 @@ pub const LONG_LISTINGS: &[LongListing] = &[
         page: "ch02-futures.md",
         include: "chapters/ch02-futures/src/send.rs:spawn_on_thread",
         reason: "ch02 is being reorganised by its own helper (issue 14); remove this entry when it is narrowed",
-    },
-    LongListing {
-        page: "ch06-reactor.md",
-        include: "chapters/ch06-reactor/src/reactor.rs:register",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch06-reactor.md",
-        include: "chapters/ch06-reactor/src/reactor.rs:turn",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch06-reactor.md",
-        include: "chapters/ch06-reactor/src/park.rs:try_enter",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch06-reactor.md",
-        include: "chapters/ch06-reactor/src/park.rs:park",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch06-reactor.md",
-        include: "chapters/ch06-reactor/src/time.rs:sleep",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch06-reactor.md",
-        include: "chapters/ch06-reactor/src/main.rs:jobs",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch06-reactor.md",
-        include: "chapters/ch06-reactor/src/main.rs:echo",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch06-reactor.md",
-        include: "chapters/ch06-reactor/src/bin/c10k.rs:client",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch06-reactor.md",
-        include: "chapters/ch06-reactor/src/bin/c10k.rs:server",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
     },
     LongListing {
         page: "ch07-fetch.md",

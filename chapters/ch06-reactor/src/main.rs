@@ -48,6 +48,7 @@ fn jobs_as_timers() {
         }
         spans
     });
+    // ANCHOR_END: jobs
     for (name, began, ended, thread) in spans {
         println!(
             "   job {name} {:>5} ms -> {:>4} ms  on {}",
@@ -62,7 +63,6 @@ fn jobs_as_timers() {
         rt.workers()
     );
 }
-// ANCHOR_END: jobs
 
 // ANCHOR: echo
 /// Accepts `clients` connections and echoes each one back until its end of
@@ -92,6 +92,9 @@ async fn echo_server(listener: TcpListener, clients: usize) -> io::Result<()> {
     Ok(())
 }
 
+// ANCHOR_END: echo
+
+// ANCHOR: echo_client
 async fn echo_client(addr: SocketAddr, id: usize) -> io::Result<String> {
     let mut stream = TcpStream::connect(addr).await?;
     let message = format!("hello from client {id}");
@@ -111,7 +114,7 @@ async fn echo_client(addr: SocketAddr, id: usize) -> io::Result<String> {
         String::from_utf8_lossy(&reply)
     ))
 }
-// ANCHOR_END: echo
+// ANCHOR_END: echo_client
 
 fn echo(traced: bool) -> io::Result<()> {
     let rt = Runtime::new(2);

@@ -92,6 +92,9 @@ impl ReactorPark {
         }
     }
 
+    // ANCHOR_END: try_enter
+
+    // ANCHOR: hand_over
     fn hand_over(&self, from: usize) {
         let workers = self.slots.len();
         for offset in 1..workers {
@@ -113,7 +116,7 @@ impl ReactorPark {
             waker.wake();
         }
     }
-    // ANCHOR_END: try_enter
+    // ANCHOR_END: hand_over
 }
 
 impl Drop for ReactorPark {
@@ -167,6 +170,8 @@ impl Park for ReactorPark {
                 }
                 return;
             }
+            // ANCHOR_END: park
+            // ANCHOR: park_sleep
             // Someone else is in the reactor: sleep on our own condvar.
             let mut sleeper = lock(&slot.sleep);
             sleeper.sleeping = true;
@@ -191,7 +196,7 @@ impl Park for ReactorPark {
             // Handed the reactor, or it is free: back to the top to take it.
         }
     }
-    // ANCHOR_END: park
+    // ANCHOR_END: park_sleep
 
     // ANCHOR: unpark
     fn unpark(&self, index: usize) {

@@ -160,7 +160,9 @@ impl Reactor {
         }
         Ok((token, io))
     }
+    // ANCHOR_END: register
 
+    // ANCHOR: deregister
     /// Stops watching `source` and frees its token. Called when the socket
     /// is dropped.
     pub fn deregister<S: Source + ?Sized>(&self, source: &mut S, token: Token) {
@@ -179,7 +181,7 @@ impl Reactor {
         slot.io = None;
         sources.free.push(index);
     }
-    // ANCHOR_END: register
+    // ANCHOR_END: deregister
 
     /// Number of registered sources.
     pub fn sources(&self) -> usize {
@@ -212,7 +214,9 @@ impl Reactor {
             // keep any of its promises, so stop loudly.
             Err(error) => panic!("the reactor's Poll::poll failed: {error}"),
         }
+        // ANCHOR_END: turn
 
+        // ANCHOR: turn_events
         let mut wakers = Vec::new();
         {
             let sources = lock(&self.sources);
@@ -240,7 +244,7 @@ impl Reactor {
         lock(&self.timers).fire_due(Instant::now(), &mut wakers);
         wakers
     }
-    // ANCHOR_END: turn
+    // ANCHOR_END: turn_events
 
     /// Ends a `poll` in progress, or makes the next one return at once.
     pub fn wake(&self) {

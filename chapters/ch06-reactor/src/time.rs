@@ -169,7 +169,6 @@ impl TimerHeap {
     }
 }
 
-// ANCHOR: sleep
 /// Waits until `deadline`. Never completes before it.
 ///
 /// # Panics
@@ -207,6 +206,7 @@ impl Sleep {
     }
 }
 
+// ANCHOR: sleep
 impl Future for Sleep {
     type Output = ();
 
@@ -244,6 +244,9 @@ impl Future for Sleep {
     }
 }
 
+// ANCHOR_END: sleep
+
+// ANCHOR: sleep_drop
 impl Drop for Sleep {
     fn drop(&mut self) {
         let Some((reactor, entry)) = self.timer.take() else {
@@ -265,7 +268,7 @@ impl Drop for Sleep {
         }
     }
 }
-// ANCHOR_END: sleep
+// ANCHOR_END: sleep_drop
 
 impl fmt::Debug for Sleep {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -167,7 +167,6 @@ fn message(connection: usize, index: usize, size: usize) -> Vec<u8> {
         .collect()
 }
 
-// ANCHOR: server
 /// Counters the echo server keeps.
 #[derive(Default)]
 struct ServerCounts {
@@ -176,6 +175,7 @@ struct ServerCounts {
     bytes: AtomicU64,
 }
 
+// ANCHOR: server
 async fn echo_connection(mut stream: TcpStream, counts: Arc<ServerCounts>) {
     let mut buf = [0u8; 1024];
     loop {
@@ -431,7 +431,6 @@ fn server(options: &Options) -> Result<(), String> {
     Ok(())
 }
 
-// ANCHOR: client
 /// Reads until `buf` is full; an early end of stream is an error.
 async fn read_full(stream: &mut TcpStream, buf: &mut [u8]) -> io::Result<()> {
     let mut filled = 0;
@@ -444,6 +443,7 @@ async fn read_full(stream: &mut TcpStream, buf: &mut [u8]) -> io::Result<()> {
     Ok(())
 }
 
+// ANCHOR: client
 /// Connects, and waits until the server has accepted the connection and
 /// echoed one byte. Counting a connection as open only then keeps the
 /// server's accept queue within the in-flight limit: a handshake alone
@@ -464,6 +464,9 @@ async fn open(addr: SocketAddr) -> io::Result<TcpStream> {
 
 const HELLO: u8 = 0xA5;
 
+// ANCHOR_END: client
+
+// ANCHOR: converse
 /// One connection's conversation: K messages, each checked byte for byte.
 async fn converse(
     mut stream: TcpStream,
@@ -484,7 +487,7 @@ async fn converse(
     }
     Ok(messages)
 }
-// ANCHOR_END: client
+// ANCHOR_END: converse
 
 fn client(options: &Options, addr: SocketAddr) -> Result<(), String> {
     raise_open_files(options.connections as u64 + SPARE_FILES)?;

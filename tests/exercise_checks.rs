@@ -1,10 +1,17 @@
-//! The `cargo test` output parser and the exercise judges, on canned output.
+//! The `cargo test` output parser and the exercise judges, on canned output;
+//! finding exercises, their wrong solutions and hints, on a scratch folder.
 //!
 //! The two-sided exercise check is only as good as its reading of cargo's
 //! output: a parser that lost a FAILED line would wave a broken exercise
 //! through. These tests pin that reading down on real-shaped output.
 
-use xtask::exercises::{binary_for, is_done, judge_skeleton, judge_solution};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use xtask::exercises::{
+    binary_for, discover, find, is_done, judge_skeleton, judge_solution, judge_variant, next_hint,
+    parse_hints, wrong_count_problem, VariantVerdict,
+};
 use xtask::testoutput::{compile_failed, parse, Outcome};
 
 /// A real `cargo test --no-fail-fast --tests` run (backtraces shortened):
@@ -353,4 +360,227 @@ fn windows_paths_and_doc_tests_are_headers_too() {
     assert_eq!(bins[0].test_file_stem(), Some("join2"));
     assert_eq!(bins[1].source, "Doc-tests ch02_exercises");
     assert_eq!(bins[1].tests[0].name, "src/lib.rs - join2 (line 3)");
+}
+
+// ---------------------------------------------------------------------------
+// Wrong solutions, hints, and finding exercises on disk
+
+/// A wrong solution that every test lets through.
+const VARIANT_PASSES: &str = r#"   Compiling ch09-exercises v0.1.0 (/tmp/xt/demo)
+     Running tests/join2.rs (target/exercise-variants/debug/deps/join2-1)
+
+running 2 tests
+test joins_both ... ok
+test wakes_once ... ok
+
+test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s
+
+"#;
+
+#[test]
+fn a_wrong_solution_that_passes_is_reported() {
+    assert_eq!(
+        judge_variant("join2", VARIANT_PASSES),
+        VariantVerdict::Passed
+    );
+}
+
+#[test]
+fn a_wrong_solution_that_fails_a_test_is_rejected_by_that_test() {
+    assert_eq!(
+        judge_variant("mixed", MIXED_RUN),
+        VariantVerdict::Rejected(vec!["fails".to_string()])
+    );
+    assert_eq!(
+        judge_variant("join2", MIXED_RUN),
+        VariantVerdict::Rejected(vec!["wakes_once".to_string(), "joins_both".to_string()])
+    );
+}
+
+#[test]
+fn a_wrong_solution_that_does_not_compile_is_a_defect_of_the_wrong_file() {
+    assert_eq!(
+        judge_variant("join2", COMPILE_ERROR),
+        VariantVerdict::DoesNotCompile
+    );
+    assert_eq!(judge_variant("join2", ""), VariantVerdict::NoResults);
+}
+
+#[test]
+fn a_wrong_solution_that_crashes_the_tests_is_rejected() {
+    // A double free aborts the binary before its summary.
+    let crashed = "     Running tests/arc_waker.rs (target/debug/deps/arc_waker-1)\n\n\
+                   running 2 tests\ntest counts ... ok\n\
+                   error: test failed, to rerun pass `--test arc_waker`\n\n\
+                   Caused by:\n  process didn't exit successfully (signal: 6, SIGABRT)\n";
+    assert!(matches!(
+        judge_variant("arc_waker", crashed),
+        VariantVerdict::Rejected(_)
+    ));
+}
+
+#[test]
+fn the_loom_model_is_judged_by_its_own_binary() {
+    let loom_run =
+        "     Running tests/loom_output_slot.rs (target/loom/release/deps/loom_output_slot-1)\n\n\
+                    running 1 test\ntest no_lost_wake_up ... FAILED\n\n\
+                    test result: FAILED. 0 passed; 1 failed; 0 ignored\n";
+    assert_eq!(
+        judge_variant("loom_output_slot", loom_run),
+        VariantVerdict::Rejected(vec!["no_lost_wake_up".to_string()])
+    );
+    assert_eq!(
+        judge_variant("output_slot", loom_run),
+        VariantVerdict::NoResults
+    );
+}
+
+/// A scratch repository with one exercise crate, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(tag: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("exercise-checks-{tag}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        Scratch(dir)
+    }
+    fn write(&self, path: &str, text: &str) {
+        let file = self.0.join(path);
+        fs::create_dir_all(file.parent().expect("has a parent")).expect("mkdir");
+        fs::write(file, text).expect("write");
+    }
+    fn root(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch_chapter(tag: &str) -> Scratch {
+    let s = Scratch::new(tag);
+    let c = "chapters/ch09-demo/exercises";
+    s.write(
+        &format!("{c}/Cargo.toml"),
+        "[package]\nname = \"ch09-exercises\"\n",
+    );
+    s.write(&format!("{c}/src/one.rs"), "//! Exercise 9.2: One.\n");
+    s.write(&format!("{c}/src/two.rs"), "//! Exercise 9.1: Two.\n");
+    s.write(&format!("{c}/tests/one.rs"), "");
+    s.write(&format!("{c}/tests/two.rs"), "");
+    s.write(&format!("{c}/tests/loom_two.rs"), "");
+    s.write(&format!("{c}/wrong/one/late_drop.rs"), "");
+    s.write(&format!("{c}/wrong/two/lost_wake.rs"), "");
+    s.write(&format!("{c}/wrong/two/busy_loop.rs"), "");
+    s.write(&format!("{c}/wrong/two/notes.md"), "");
+    s
+}
+
+#[test]
+fn exercises_are_found_with_their_wrong_solutions_and_loom_models() {
+    let s = scratch_chapter("discover");
+    let all = discover(s.root()).expect("discover");
+    let names: Vec<&str> = all.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["two", "one"],
+        "in exercise-number order, no loom_two"
+    );
+    assert_eq!(all[0].package, "ch09-exercises");
+    assert_eq!(all[0].wrong_solutions(s.root()), ["busy_loop", "lost_wake"]);
+    assert_eq!(all[1].wrong_solutions(s.root()), ["late_drop"]);
+    assert_eq!(all[0].loom_test(s.root()).as_deref(), Some("loom_two"));
+    assert_eq!(all[1].loom_test(s.root()), None);
+    assert_eq!(
+        all[0].test_command(),
+        "cargo test -p ch09-exercises --test two"
+    );
+}
+
+#[test]
+fn fewer_than_two_wrong_solutions_is_reported_with_the_exercise_name() {
+    let s = scratch_chapter("count");
+    let all = discover(s.root()).expect("discover");
+    let one = &all[1];
+    let problem = wrong_count_problem(one, one.wrong_solutions(s.root()).len())
+        .expect("one wrong solution is too few");
+    assert!(
+        problem.contains("one has 1 wrong solution") && problem.contains("wrong/one"),
+        "{problem}"
+    );
+    assert_eq!(wrong_count_problem(&all[0], 2), None);
+    assert!(wrong_count_problem(&all[0], 0).is_some());
+}
+
+#[test]
+fn an_exercise_is_found_by_name_or_by_package_and_name() {
+    let s = scratch_chapter("find");
+    let mut all = discover(s.root()).expect("discover");
+    assert_eq!(find(&all, "one").expect("one").name, "one");
+    let err = find(&all, "three").expect_err("no such exercise");
+    assert!(err.contains("one") && err.contains("two"), "{err}");
+    // The same name in another chapter: the bare name is ambiguous.
+    let mut other = all[1].clone();
+    other.package = "ch10-exercises".to_string();
+    all.push(other);
+    assert!(find(&all, "one")
+        .expect_err("two match")
+        .contains("ch10-exercises/one"));
+    assert_eq!(
+        find(&all, "ch10-exercises/one").expect("qualified").package,
+        "ch10-exercises"
+    );
+}
+
+#[test]
+fn hints_are_the_numbered_sections_in_order() {
+    let text = "# Hints for join2\n\nRead the page first.\n\n## Hint 1\n\nPoll both.\n\n\
+                ## Hint 2: the trap\n\nA finished future\nmust not be polled.\n\n## Hint 3\nBox::pin.\n";
+    let hints = parse_hints(text).expect("valid");
+    assert_eq!(
+        hints,
+        [
+            "Poll both.",
+            "A finished future\nmust not be polled.",
+            "Box::pin."
+        ]
+    );
+}
+
+#[test]
+fn badly_numbered_or_empty_hints_are_errors() {
+    let skipped = parse_hints("## Hint 1\na\n## Hint 3\nc\n").expect_err("2 is missing");
+    assert!(skipped.contains("Hint 2"), "{skipped}");
+    let empty = parse_hints("## Hint 1\n\n## Hint 2\nb\n").expect_err("1 is empty");
+    assert!(
+        empty.contains("Hint 1") && empty.contains("empty"),
+        "{empty}"
+    );
+    assert!(parse_hints("no hints at all\n").is_err());
+}
+
+#[test]
+fn without_a_number_the_next_unseen_hint_is_shown() {
+    assert_eq!(next_hint(0, 3), 1);
+    assert_eq!(next_hint(1, 3), 2);
+    assert_eq!(next_hint(3, 3), 3, "after the last, the last again");
+    assert_eq!(next_hint(7, 3), 3);
+}
+
+#[test]
+fn every_hints_file_in_the_workspace_parses() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let all = discover(root).expect("discover");
+    for ex in &all {
+        let file = root.join(ex.hints_file());
+        if let Ok(text) = fs::read_to_string(&file) {
+            if let Err(e) = parse_hints(&text) {
+                panic!("{}: {e}", file.display());
+            }
+        }
+    }
 }

@@ -1,9 +1,13 @@
 //! The exercises: finding them, judging a `cargo test` run of one, and the
-//! two-sided check (tests pass on the solution, fail on the skeleton).
+//! many-sided check (tests pass on the solution, fail on the skeleton, and
+//! reject every wrong solution).
 //!
 //! An exercise is `tests/<name>.rs` in an exercise crate
-//! (`chapters/*/exercises`), with its skeleton `src/<name>.rs` and its
-//! solution `solutions/<name>.rs`. See CONTRIBUTING.md.
+//! (`chapters/*/exercises`), with its skeleton `src/<name>.rs`, its
+//! solution `solutions/<name>.rs`, its wrong solutions
+//! `wrong/<name>/<mistake>.rs`, its hints `hints/<name>.md` and, for the
+//! exercises about a race, a loom model `tests/loom_<name>.rs`. See
+//! CONTRIBUTING.md.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -31,6 +35,53 @@ impl Exercise {
         self.crate_dir.join("src").join(format!("{}.rs", self.name))
     }
 
+    /// The hints file, relative to the repository root.
+    pub fn hints_file(&self) -> PathBuf {
+        self.crate_dir
+            .join("hints")
+            .join(format!("{}.md", self.name))
+    }
+
+    /// The loom model's test target (`loom_output_slot`), if the exercise
+    /// has one.
+    pub fn loom_test(&self, root: &Path) -> Option<String> {
+        let test = format!("loom_{}", self.name);
+        let file = root
+            .join(&self.crate_dir)
+            .join("tests")
+            .join(format!("{test}.rs"));
+        file.is_file().then_some(test)
+    }
+
+    /// The names of the wrong solutions, `wrong/<name>/<mistake>.rs`, sorted.
+    pub fn wrong_solutions(&self, root: &Path) -> Vec<String> {
+        let dir = root.join(&self.crate_dir).join("wrong").join(&self.name);
+        let Ok(entries) = fs::read_dir(&dir) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "rs"))
+            .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The command a reader runs for this exercise alone.
+    pub fn test_command(&self) -> String {
+        format!("cargo test -p {} --test {}", self.package, self.name)
+    }
+
+    /// Whether `query` names this exercise: `join2`, or `ch02-exercises/join2`
+    /// when two chapters have an exercise of the same name.
+    pub fn matches(&self, query: &str) -> bool {
+        match query.split_once('/') {
+            Some((package, name)) => package == self.package && name == self.name,
+            None => query == self.name,
+        }
+    }
+
     /// The title without its book reference: `Exercise 2.1: Join2`.
     pub fn short_title(&self) -> &str {
         let t = self.title.split(" (book:").next().unwrap_or(&self.title);
@@ -48,6 +99,7 @@ impl Exercise {
 
 /// Every exercise in the repository, chapter by chapter, in book order.
 /// Exercise crates without `tests/*.rs` have no exercises yet and are skipped.
+/// `tests/loom*.rs` are loom models, not exercises.
 pub fn discover(root: &Path) -> Result<Vec<Exercise>, String> {
     let chapters = root.join("chapters");
     let mut chapter_dirs: Vec<PathBuf> = fs::read_dir(&chapters)
@@ -68,6 +120,7 @@ pub fn discover(root: &Path) -> Result<Vec<Exercise>, String> {
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "rs"))
             .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .filter(|name| !name.starts_with("loom"))
             .collect();
         if names.is_empty() {
             continue;
@@ -242,5 +295,146 @@ pub fn skeleton_edited(root: &Path, ex: &Exercise) -> Option<bool> {
         Some(0) => Some(false),
         Some(1) => Some(true),
         _ => None,
+    }
+}
+
+/// The environment variable that builds a wrong solution in place of an
+/// exercise (read by `exercise-support`'s build script).
+pub const VARIANT_VAR: &str = "EXERCISE_VARIANT";
+
+/// Every exercise ships at least this many wrong solutions.
+pub const MIN_WRONG_SOLUTIONS: usize = 2;
+
+/// The problem with an exercise that has too few wrong solutions, if it has.
+pub fn wrong_count_problem(ex: &Exercise, count: usize) -> Option<String> {
+    (count < MIN_WRONG_SOLUTIONS).then(|| {
+        format!(
+            "{} has {count} wrong solution(s) in {}; it needs at least \
+             {MIN_WRONG_SOLUTIONS} (plausible mistakes its tests must reject)",
+            ex.name,
+            ex.crate_dir.join("wrong").join(&ex.name).display()
+        )
+    })
+}
+
+/// What the tests made of one wrong solution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VariantVerdict {
+    /// At least one test failed (or the test binary crashed): as it should.
+    /// The names of the failed tests, or a word on the crash.
+    Rejected(Vec<String>),
+    /// Every test passed: the tests let this mistake through.
+    Passed,
+    /// The wrong file itself does not build: a defect of the wrong file.
+    DoesNotCompile,
+    /// cargo printed no results for the exercise's test file.
+    NoResults,
+}
+
+/// Judges `cargo test --test <name>` (or `--test loom_<name>`, with `test`
+/// set to that target) run against a wrong solution.
+pub fn judge_variant(test: &str, output: &str) -> VariantVerdict {
+    let binaries = testoutput::parse(output);
+    let Some(bin) = binary_for(&binaries, test) else {
+        return if testoutput::compile_failed(output) {
+            VariantVerdict::DoesNotCompile
+        } else {
+            VariantVerdict::NoResults
+        };
+    };
+    let failed: Vec<String> = bin
+        .tests
+        .iter()
+        .filter(|t| t.outcome == Outcome::Failed)
+        .map(|t| t.name.clone())
+        .collect();
+    if !failed.is_empty() {
+        return VariantVerdict::Rejected(failed);
+    }
+    if !bin.finished {
+        // A double free or an abort kills the binary before its summary:
+        // the mistake was caught, if not gracefully.
+        return VariantVerdict::Rejected(vec!["(the test binary crashed)".to_string()]);
+    }
+    if bin.passed() == 0 {
+        return VariantVerdict::NoResults;
+    }
+    VariantVerdict::Passed
+}
+
+/// The `## Hint N` sections of a hints file, in order, without their
+/// headings. Text before the first hint (a title) is not a hint.
+///
+/// # Errors
+///
+/// When the hints are not numbered 1, 2, 3, ... in order, or one is empty.
+pub fn parse_hints(text: &str) -> Result<Vec<String>, String> {
+    let mut hints: Vec<String> = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if let Some(rest) = line.trim_end().strip_prefix("## Hint ") {
+            if let Some(done) = current.take() {
+                hints.push(done);
+            }
+            let number = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .next()
+                .unwrap_or("");
+            let expected = hints.len() + 1;
+            if number.parse::<usize>().ok() != Some(expected) {
+                return Err(format!(
+                    "expected \"## Hint {expected}\", found \"{}\"",
+                    line.trim_end()
+                ));
+            }
+            current = Some(String::new());
+        } else if let Some(hint) = current.as_mut() {
+            hint.push_str(line);
+            hint.push('\n');
+        }
+    }
+    hints.extend(current);
+    for (i, hint) in hints.iter_mut().enumerate() {
+        *hint = hint.trim().to_string();
+        if hint.is_empty() {
+            return Err(format!("\"## Hint {}\" is empty", i + 1));
+        }
+    }
+    if hints.is_empty() {
+        return Err("no \"## Hint 1\" section".to_string());
+    }
+    Ok(hints)
+}
+
+/// Which hint `cargo xtask hint <exercise>` shows when no number is given:
+/// the one after the last shown, or the last again once all were shown.
+pub fn next_hint(last_shown: usize, count: usize) -> usize {
+    (last_shown + 1).min(count).max(1)
+}
+
+/// The exercise `query` names (see [`Exercise::matches`]).
+///
+/// # Errors
+///
+/// When no exercise or more than one matches; the message lists the names.
+pub fn find<'a>(all: &'a [Exercise], query: &str) -> Result<&'a Exercise, String> {
+    let found: Vec<&Exercise> = all.iter().filter(|e| e.matches(query)).collect();
+    match found.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!(
+            "no exercise named {query:?}; the exercises are: {}",
+            all.iter()
+                .map(|e| e.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        many => Err(format!(
+            "{query:?} names {} exercises; say which: {}",
+            many.len(),
+            many.iter()
+                .map(|e| format!("{}/{}", e.package, e.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
     }
 }

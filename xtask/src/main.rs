@@ -16,10 +16,18 @@ commands:
                  at http://127.0.0.1:3000 (rebuilds on change; Ctrl-C stops)
   book --build   only build the book, into target/book/html
   test           everything CI runs: rustfmt and clippy checks, workspace
-                 tests, the two-sided exercise
-                 check, the book build and its checks, the browser test, the
-                 loom models and the benchmarks' smoke run
+                 tests, the exercise check, the book build and its checks,
+                 the browser test, the loom models and the benchmarks' smoke run
+
+ working on the exercises:
   exercises      your progress through the exercises, and which one is next
+  watch [NAME]   run an exercise's tests each time you save its file (without
+                 NAME: the first one not done, moving on as each passes)
+  hint NAME [N]  hint N for an exercise, or the next hint you have not seen
+  reset NAME     put an exercise's file back as it was (from git)
+  check-exercises [NAME]
+                 for authors: the solution passes, the skeleton fails, every
+                 wrong solution (wrong/NAME/*.rs) is rejected, loom models too
   check-book     the book checks only: sources, build (with the link check),
                  generated HTML
   browser        the book in Chromium: every page of SUMMARY.md loads cleanly,
@@ -39,6 +47,13 @@ fn main() -> ExitCode {
         ["book", "--build"] => cmd_book(&ctx, true),
         ["test"] => return cmd_test(&ctx),
         ["exercises"] => cmd_exercises(&ctx),
+        ["check-exercises"] => check_exercises(&ctx, None),
+        ["check-exercises", name] => check_exercises(&ctx, Some(name)),
+        ["hint", name] => cmd_hint(&ctx, name, None),
+        ["hint", name, n] => cmd_hint(&ctx, name, Some(n)),
+        ["reset", name] => cmd_reset(&ctx, name),
+        ["watch"] => cmd_watch(&ctx, None),
+        ["watch", name] => cmd_watch(&ctx, Some(name)),
         ["check-book"] => check_book(&ctx).map_err(|p| book_failure(&p)),
         ["browser"] => cmd_browser(&ctx),
         ["loom"] => cmd_loom(&ctx),
@@ -246,7 +261,7 @@ fn cmd_test(ctx: &Ctx) -> ExitCode {
         ("lints (cargo clippy, -D warnings)", Box::new(step_clippy)),
         ("workspace tests", Box::new(step_workspace_tests)),
         (
-            "exercises (solutions pass, skeletons fail)",
+            "exercises (solutions pass; skeletons and wrong solutions fail)",
             Box::new(step_exercises),
         ),
         (
@@ -353,84 +368,47 @@ fn run_checked(cmd: &mut Command, what: &str) -> Result<(), String> {
     }
 }
 
-/// For every exercise: all its tests pass on the solution, and all fail on
-/// the untouched skeleton with a message naming the exercise.
+/// Whether an exercise with fewer than [`exercises::MIN_WRONG_SOLUTIONS`]
+/// wrong solutions, or without a hints file, fails the step. A warning while
+/// the chapters' exercises are still getting theirs (issue 13); then an
+/// error.
+const TOO_FEW_WRONG_IS_ERROR: bool = false;
+
+/// The exercise check for every exercise (see [`check_exercises`]).
 fn step_exercises(ctx: &Ctx) -> Result<(), String> {
+    check_exercises(ctx, None)
+}
+
+/// For each exercise (all, or the one `query` names): its tests pass on the
+/// solution (and so does its loom model, if it has one), all fail on the
+/// untouched skeleton with a message naming the exercise, and every wrong
+/// solution builds and is rejected by the tests or by the loom model.
+fn check_exercises(ctx: &Ctx, query: Option<&str>) -> Result<(), String> {
     let all = exercises::discover(&ctx.root)?;
     if all.is_empty() {
         println!("xtask: no exercises yet (no chapters/*/exercises/tests/*.rs)");
         return Ok(());
     }
+    let chosen: Vec<&Exercise> = match query {
+        Some(q) => vec![exercises::find(&all, q)?],
+        None => all.iter().collect(),
+    };
+    let started = Instant::now();
     let mut bad = Vec::new();
-    for ex in &all {
-        let label = format!(
-            "{} ({}, tests/{}.rs)",
-            ex.short_title(),
-            ex.package,
-            ex.name
-        );
-        println!("xtask: exercise {label}");
-        // The side's name goes out before its (maybe long) cargo run, so a
-        // CI log shows what is being built.
-        side_started("solution");
-
-        let mut cmd = ctx.cargo();
-        cmd.args([
-            "test",
-            "-p",
-            &ex.package,
-            "--no-fail-fast",
-            "--features",
-            "solution",
-            "--test",
-            &ex.name,
-        ]);
-        let problems = match run::capture(&mut cmd, &ctx.scratch, false) {
-            Ok(out) => exercises::judge_solution(&ex.name, &out.output, out.status.success())
-                .into_iter()
-                .map(|p| (p, Some(out.output.clone())))
-                .collect(),
-            Err(e) => vec![(e, None)],
-        };
-        report_side(&label, "solution", &problems, &mut bad);
-
-        match exercises::skeleton_edited(&ctx.root, ex) {
-            Some(true) => {
-                println!(
-                    "    skeleton: skipped, {} differs from git HEAD (edited); \
-                     restore it to check that the tests fail on it",
-                    ex.skeleton().display()
-                );
-                continue;
-            }
-            Some(false) => {}
-            None => println!(
-                "    (git cannot tell whether the skeleton was edited; checking it anyway)"
-            ),
-        }
-        side_started("skeleton");
-        let mut cmd = ctx.cargo();
-        cmd.args([
-            "test",
-            "-p",
-            &ex.package,
-            "--no-fail-fast",
-            "--test",
-            &ex.name,
-        ]);
-        let problems = match run::capture(&mut cmd, &ctx.scratch, false) {
-            Ok(out) => exercises::judge_skeleton(&ex.name, &out.output)
-                .into_iter()
-                .map(|p| (p, Some(out.output.clone())))
-                .collect(),
-            Err(e) => vec![(e, None)],
-        };
-        report_side(&label, "skeleton", &problems, &mut bad);
+    let mut warnings = Vec::new();
+    let mut variants = 0;
+    for ex in &chosen {
+        variants += check_exercise(ctx, ex, &mut bad, &mut warnings);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    for w in &warnings {
+        println!("xtask: warning: {w}");
     }
     if bad.is_empty() {
         println!(
-            "xtask: all {} exercises pass on their solutions and fail on their skeletons",
-            all.len()
+            "xtask: all {} exercise(s) pass on their solutions, fail on their skeletons \
+             and reject their {variants} wrong solution(s) ({secs:.1}s)",
+            chosen.len()
         );
         Ok(())
     } else {
@@ -439,6 +417,202 @@ fn step_exercises(ctx: &Ctx) -> Result<(), String> {
             println!("  {b}");
         }
         Err(format!("{} exercise problem(s)", bad.len()))
+    }
+}
+
+/// Every side of one exercise; returns how many wrong solutions it tried.
+fn check_exercise(
+    ctx: &Ctx,
+    ex: &Exercise,
+    bad: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> usize {
+    let label = format!(
+        "{} ({}, tests/{}.rs)",
+        ex.short_title(),
+        ex.package,
+        ex.name
+    );
+    println!("xtask: exercise {label}");
+    let loom_test = ex.loom_test(&ctx.root);
+
+    // The side's name goes out before its (maybe long) cargo run, so a CI
+    // log shows what is being built.
+    side_started("solution");
+    let mut cmd = ctx.cargo();
+    cmd.args(["test", "-p", &ex.package, "--no-fail-fast"])
+        .args(["--features", "solution", "--test", &ex.name]);
+    let problems = judged(&mut cmd, ctx, |out, ok| {
+        exercises::judge_solution(&ex.name, out, ok)
+    });
+    report_side(&label, "solution", &problems, bad);
+
+    if let Some(loom_test) = &loom_test {
+        side_started("solution under loom");
+        let mut cmd = loom_cmd(ctx, ex, loom_test);
+        cmd.args(["--features", "solution"]);
+        let problems = judged(&mut cmd, ctx, |out, ok| {
+            exercises::judge_solution(loom_test, out, ok)
+        });
+        report_side(&label, "solution under loom", &problems, bad);
+    }
+
+    match exercises::skeleton_edited(&ctx.root, ex) {
+        Some(true) => println!(
+            "    skeleton: skipped, {} differs from git HEAD (edited); \
+             restore it (`cargo xtask reset {}`) to check that the tests fail on it",
+            ex.skeleton().display(),
+            ex.name
+        ),
+        edited => {
+            if edited.is_none() {
+                println!(
+                    "    (git cannot tell whether the skeleton was edited; checking it anyway)"
+                );
+            }
+            side_started("skeleton");
+            let mut cmd = ctx.cargo();
+            cmd.args([
+                "test",
+                "-p",
+                &ex.package,
+                "--no-fail-fast",
+                "--test",
+                &ex.name,
+            ]);
+            let problems = judged(&mut cmd, ctx, |out, _| {
+                exercises::judge_skeleton(&ex.name, out)
+            });
+            report_side(&label, "skeleton", &problems, bad);
+        }
+    }
+
+    match std::fs::read_to_string(ctx.root.join(ex.hints_file())) {
+        Ok(text) => {
+            if let Err(e) = exercises::parse_hints(&text) {
+                let p = format!("{label}: {}: {e}", ex.hints_file().display());
+                println!("    hints: {p}");
+                bad.push(p);
+            }
+        }
+        Err(_) => {
+            let p = format!("{label}: no hints file {}", ex.hints_file().display());
+            println!("    hints: {p}");
+            if TOO_FEW_WRONG_IS_ERROR {
+                bad.push(p);
+            } else {
+                warnings.push(p);
+            }
+        }
+    }
+
+    let wrong = ex.wrong_solutions(&ctx.root);
+    if let Some(p) = exercises::wrong_count_problem(ex, wrong.len()) {
+        let p = format!("{label}: {p}");
+        println!("    wrong solutions: {p}");
+        if TOO_FEW_WRONG_IS_ERROR {
+            bad.push(p);
+        } else {
+            warnings.push(p);
+        }
+    }
+    for mistake in &wrong {
+        check_variant(ctx, ex, &label, mistake, loom_test.as_deref(), bad);
+    }
+    wrong.len()
+}
+
+/// One wrong solution: it must build, and the tests (or, if they let it
+/// through, the loom model) must reject it. Prints one line.
+fn check_variant(
+    ctx: &Ctx,
+    ex: &Exercise,
+    label: &str,
+    mistake: &str,
+    loom_test: Option<&str>,
+    bad: &mut Vec<String>,
+) {
+    use exercises::VariantVerdict::{DoesNotCompile, NoResults, Passed, Rejected};
+    let variant = format!("{}/{mistake}", ex.name);
+    let started = Instant::now();
+    let mut cmd = ctx.cargo();
+    cmd.args([
+        "test",
+        "-p",
+        &ex.package,
+        "--no-fail-fast",
+        "--test",
+        &ex.name,
+    ])
+    .env(exercises::VARIANT_VAR, &variant)
+    // A target folder of its own: building a variant must not throw away
+    // the normal build of the exercise crate (and the next solution run).
+    .env(
+        "CARGO_TARGET_DIR",
+        ctx.root.join("target").join("exercise-variants"),
+    );
+    let (mut verdict, mut output) = match run::capture(&mut cmd, &ctx.scratch, false) {
+        Ok(out) => (exercises::judge_variant(&ex.name, &out.output), out.output),
+        Err(e) => (NoResults, e),
+    };
+    let mut by = format!("tests/{}.rs", ex.name);
+    if let (Passed, Some(loom_test)) = (&verdict, loom_test) {
+        let mut cmd = loom_cmd(ctx, ex, loom_test);
+        cmd.env(exercises::VARIANT_VAR, &variant);
+        (verdict, output) = match run::capture(&mut cmd, &ctx.scratch, false) {
+            Ok(out) => (exercises::judge_variant(loom_test, &out.output), out.output),
+            Err(e) => (NoResults, e),
+        };
+        by = format!("the loom model tests/{loom_test}.rs");
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let problem = match &verdict {
+        Rejected(tests) => {
+            println!(
+                "    wrong {mistake}: rejected by {by} ({}) ({secs:.1}s)",
+                tests.join(", ")
+            );
+            return;
+        }
+        Passed => format!(
+            "the wrong solution {variant} PASSES every test: the tests do not catch this mistake"
+        ),
+        DoesNotCompile => format!(
+            "the wrong solution wrong/{variant}.rs does not compile: fix the wrong file \
+             (a mistake must build to show that the tests catch it)"
+        ),
+        NoResults => format!("no test results for the wrong solution {variant}"),
+    };
+    println!("    wrong {mistake}: FAILED ({secs:.1}s)");
+    report_side(
+        label,
+        &format!("wrong {mistake}"),
+        &[(problem, Some(output))],
+        bad,
+    );
+}
+
+/// `cargo test -p <package> --test loom_<name> --release` under `--cfg loom`.
+fn loom_cmd(ctx: &Ctx, ex: &Exercise, loom_test: &str) -> Command {
+    let mut cmd = ctx.cargo();
+    cmd.args(["test", "-p", &ex.package, "--release", "--test", loom_test]);
+    loom::set_loom_env(&mut cmd, &ctx.root);
+    cmd
+}
+
+/// Runs `cmd` captured and judges its output; a run that cannot start is a
+/// problem of its own.
+fn judged(
+    cmd: &mut Command,
+    ctx: &Ctx,
+    judge: impl Fn(&str, bool) -> Vec<String>,
+) -> Vec<(String, Option<String>)> {
+    match run::capture(cmd, &ctx.scratch, false) {
+        Ok(out) => judge(&out.output, out.status.success())
+            .into_iter()
+            .map(|p| (p, Some(out.output.clone())))
+            .collect(),
+        Err(e) => vec![(e, None)],
     }
 }
 
@@ -459,7 +633,9 @@ fn report_side(
         println!("ok");
         return;
     }
-    println!("FAILED");
+    if !side.starts_with("wrong ") {
+        println!("FAILED");
+    }
     for (p, _) in problems {
         println!("      {p}");
         bad.push(format!("{label}, {side}: {p}"));
@@ -483,18 +659,45 @@ fn cmd_exercises(ctx: &Ctx) -> Result<(), String> {
         println!("No exercises yet.");
         return Ok(());
     }
-    let mut done_count = 0;
-    let mut next: Option<&Exercise> = None;
+    let done = progress(ctx, &all, true);
+    let done_count = done.iter().filter(|d| **d).count();
+    println!();
+    match done.iter().position(|d| !d) {
+        Some(i) => {
+            let ex = &all[i];
+            println!("{done_count} of {} exercises done.", all.len());
+            println!(
+                "Next: {} — edit {}, then run `{}`",
+                ex.short_title(),
+                ex.skeleton().display(),
+                ex.test_command()
+            );
+            println!(
+                "      Stuck? `cargo xtask hint {0}`. Re-run on every save: `cargo xtask watch {0}`.",
+                ex.name
+            );
+        }
+        None => println!("All {} exercises done", all.len()),
+    }
+    Ok(())
+}
+
+/// Which exercises are done, in the order of `all`. One cargo run per
+/// exercise crate: it builds once and runs every test file. With `print`,
+/// each chapter and exercise is listed as done or to do.
+fn progress(ctx: &Ctx, all: &[Exercise], print: bool) -> Vec<bool> {
+    let mut done = Vec::with_capacity(all.len());
     let mut i = 0;
     while i < all.len() {
-        // One cargo run per exercise crate: it builds once and runs every test file.
         let package = &all[i].package;
         let end = all[i..]
             .iter()
             .position(|e| &e.package != package)
             .map_or(all.len(), |n| i + n);
         let chapter = &all[i..end];
-        println!("{} ({})", package, chapter[0].crate_dir.display());
+        if print {
+            println!("{} ({})", package, chapter[0].crate_dir.display());
+        }
         let mut cmd = ctx.cargo();
         cmd.args(["test", "-p", package, "--no-fail-fast", "--tests"]);
         // A run that cannot start leaves the chapter's exercises not done;
@@ -514,30 +717,172 @@ fn cmd_exercises(ctx: &Ctx) -> Result<(), String> {
             }
         };
         for ex in chapter {
-            let done = exercises::is_done(&binaries, &ex.name);
-            if done {
-                done_count += 1;
-            } else if next.is_none() {
-                next = Some(ex);
+            let is_done = exercises::is_done(&binaries, &ex.name);
+            if print {
+                println!("  [{}] {}", if is_done { "done" } else { "todo" }, ex.title);
             }
-            println!("  [{}] {}", if done { "done" } else { "todo" }, ex.title);
+            done.push(is_done);
         }
         i = end;
     }
-    println!();
-    match next {
-        Some(ex) => {
-            println!("{done_count} of {} exercises done.", all.len());
-            println!(
-                "Next: {} — edit {}, then run cargo test -p {}",
-                ex.short_title(),
-                ex.skeleton().display(),
-                ex.package
-            );
-        }
-        None => println!("All {} exercises done", all.len()),
+    done
+}
+
+// ---------------------------------------------------------------------------
+// cargo xtask check-exercises, hint, reset, watch
+
+/// `cargo xtask hint <exercise> [N]`: hint N, or the next one not shown yet.
+fn cmd_hint(ctx: &Ctx, query: &str, number: Option<&str>) -> Result<(), String> {
+    let all = exercises::discover(&ctx.root)?;
+    let ex = exercises::find(&all, query)?;
+    let file = ctx.root.join(ex.hints_file());
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| format!("{} has no hints ({}: {e})", ex.name, file.display()))?;
+    let hints =
+        exercises::parse_hints(&text).map_err(|e| format!("{}: {e}", ex.hints_file().display()))?;
+    // What was shown last is remembered in target/, so `hint join2` twice
+    // gives hint 1, then hint 2.
+    let seen_file = ctx
+        .scratch
+        .join("hints-shown")
+        .join(format!("{}-{}", ex.package, ex.name));
+    let last_shown: usize = std::fs::read_to_string(&seen_file)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
+    let n = match number {
+        Some(n) => n
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=hints.len()).contains(n))
+            .ok_or_else(|| format!("{} has hints 1 to {}, not {n:?}", ex.name, hints.len()))?,
+        None => exercises::next_hint(last_shown, hints.len()),
+    };
+    println!("{}, hint {n} of {}:\n", ex.short_title(), hints.len());
+    println!("{}\n", hints[n - 1]);
+    if n < hints.len() {
+        println!("(`cargo xtask hint {}` shows the next one.)", ex.name);
+    } else {
+        println!(
+            "That was the last hint. The full solution is folded at the end of the \
+             exercise on the book's exercises page."
+        );
+    }
+    if n > last_shown {
+        // Only a convenience: if it cannot be saved, the next call shows
+        // the same hint again.
+        let _ = std::fs::create_dir_all(seen_file.parent().unwrap_or(&ctx.scratch))
+            .and_then(|()| std::fs::write(&seen_file, n.to_string()));
     }
     Ok(())
+}
+
+/// `cargo xtask reset <exercise>`: the skeleton as it is in git.
+fn cmd_reset(ctx: &Ctx, query: &str) -> Result<(), String> {
+    let all = exercises::discover(&ctx.root)?;
+    let ex = exercises::find(&all, query)?;
+    if exercises::skeleton_edited(&ctx.root, ex) == Some(false) {
+        println!(
+            "{} is untouched; nothing to reset.",
+            ex.skeleton().display()
+        );
+        return Ok(());
+    }
+    let status = Command::new("git")
+        .args(["checkout", "HEAD", "--"])
+        .arg(ex.skeleton())
+        .current_dir(&ctx.root)
+        .status()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "git could not restore {} ({status})",
+            ex.skeleton().display()
+        ));
+    }
+    println!(
+        "{} is back to the skeleton. Start again with `{}`.",
+        ex.skeleton().display(),
+        ex.test_command()
+    );
+    Ok(())
+}
+
+/// `cargo xtask watch [exercise]`: runs the exercise's tests, then again
+/// each time its file is saved. Without a name it starts at the first
+/// exercise not done and moves on to the next one when it passes.
+fn cmd_watch(ctx: &Ctx, query: Option<&str>) -> Result<(), String> {
+    let all = exercises::discover(&ctx.root)?;
+    let mut index = match query {
+        Some(q) => {
+            let ex = exercises::find(&all, q)?;
+            all.iter()
+                .position(|e| e.package == ex.package && e.name == ex.name)
+                .expect("found in all")
+        }
+        None => {
+            println!("xtask: looking for the first exercise not done yet...");
+            match progress(ctx, &all, false).iter().position(|d| !d) {
+                Some(i) => i,
+                None => {
+                    println!("All {} exercises done.", all.len());
+                    return Ok(());
+                }
+            }
+        }
+    };
+    loop {
+        let ex = &all[index];
+        println!(
+            "\nxtask: {} — running `{}`",
+            ex.short_title(),
+            ex.test_command()
+        );
+        let mut cmd = ctx.cargo();
+        cmd.args(["test", "-p", &ex.package, "--test", &ex.name]);
+        let done = match run::capture(&mut cmd, &ctx.scratch, true) {
+            Ok(out) => exercises::is_done(&testoutput::parse(&out.output), &ex.name),
+            Err(e) => {
+                println!("xtask: {e}");
+                false
+            }
+        };
+        if done && query.is_none() && index + 1 < all.len() {
+            println!("\nxtask: {} done! On to the next one.", ex.short_title());
+            index += 1;
+            continue;
+        }
+        if done {
+            println!(
+                "\nxtask: {} done! Watching it still (Ctrl-C stops).",
+                ex.short_title()
+            );
+        } else {
+            println!(
+                "\nxtask: not done yet. Edit and save {} to run the tests again; \
+                 `cargo xtask hint {}` if stuck; Ctrl-C stops.",
+                ex.skeleton().display(),
+                ex.name
+            );
+        }
+        wait_for_change(&ctx.root.join(ex.skeleton()));
+    }
+}
+
+/// Returns once `file`'s modification time differs from what it is now
+/// (or the file appears or disappears). Polling twice a second is plenty
+/// for a person saving a file, and needs no file-watching crate.
+fn wait_for_change(file: &Path) {
+    let stamp = |f: &Path| std::fs::metadata(f).and_then(|m| m.modified()).ok();
+    let before = stamp(file);
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        if stamp(file) != before {
+            // An editor may save in several writes; let them land.
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            return;
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------

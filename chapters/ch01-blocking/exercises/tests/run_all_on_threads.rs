@@ -21,7 +21,11 @@ fn results_come_back_in_input_order() {
             .collect();
         run_all_on_threads(jobs)
     });
-    assert_eq!(results, [0, 10, 20, 30]);
+    assert_eq!(
+        results,
+        [0, 10, 20, 30],
+        "the results must come back in the order of the jobs, not the order they finished in"
+    );
 }
 
 #[test]
@@ -29,7 +33,7 @@ fn all_jobs_run_at_the_same_time() {
     // Each job waits until all four are running. Run one after another (or
     // on fewer than four threads), the first job would wait forever, and the
     // timeout turns that into a failure.
-    let results = testkit::with_timeout(Duration::from_secs(10), || {
+    let results = testkit::with_timeout(Duration::from_secs(5), || {
         let barrier = Arc::new(Barrier::new(4));
         let jobs: Vec<_> = (0..4)
             .map(|i| {
@@ -42,7 +46,11 @@ fn all_jobs_run_at_the_same_time() {
             .collect();
         run_all_on_threads(jobs)
     });
-    assert_eq!(results, [0, 1, 2, 3]);
+    assert_eq!(
+        results,
+        [0, 1, 2, 3],
+        "the results must come back in the order of the jobs"
+    );
 }
 
 #[test]

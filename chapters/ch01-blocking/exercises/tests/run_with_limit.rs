@@ -42,7 +42,10 @@ fn never_more_than_limit_jobs_at_once() {
     let results = testkit::timeout(move || run_with_limit(jobs, 3));
     assert_eq!(results, (0..12).collect::<Vec<_>>());
     let highest = peak.highest.load(Ordering::SeqCst);
-    assert!(highest <= 3, "{highest} jobs ran at once with a limit of 3");
+    assert!(
+        highest <= 3,
+        "{highest} jobs ran at once with a limit of 3: start at most `limit` threads"
+    );
 }
 
 #[test]
@@ -50,7 +53,7 @@ fn limit_jobs_do_run_at_once() {
     // Each job waits until three jobs are running together. With fewer than
     // three threads at a time this never happens and the test times out.
     // Six jobs = two rounds of three.
-    let results = testkit::with_timeout(Duration::from_secs(10), || {
+    let results = testkit::with_timeout(Duration::from_secs(5), || {
         let barrier = Arc::new(Barrier::new(3));
         let jobs: Vec<_> = (0..6)
             .map(|i| {

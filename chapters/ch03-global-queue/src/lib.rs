@@ -9,6 +9,7 @@
 pub mod context;
 pub mod global_queue;
 pub mod join;
+pub mod litmus;
 pub mod runtime;
 pub mod schedule;
 pub mod state;

@@ -26,14 +26,16 @@ enum JoinErrorKind {
 }
 
 impl JoinError {
-    pub(crate) fn panic(id: TaskId, payload: Box<dyn Any + Send>) -> Self {
+    /// Public for chapters whose join handles wait on work that is not one
+    /// of this chapter's tasks (the blocking pool, the current-thread runtime).
+    pub fn panic(id: TaskId, payload: Box<dyn Any + Send>) -> Self {
         JoinError {
             id,
             kind: JoinErrorKind::Panic(panic_message(payload.as_ref())),
         }
     }
 
-    pub(crate) fn cancelled(id: TaskId) -> Self {
+    pub fn cancelled(id: TaskId) -> Self {
         JoinError {
             id,
             kind: JoinErrorKind::Cancelled,
@@ -85,8 +87,10 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 }
 
 /// What a `JoinHandle` needs from its task; implemented by the task cell, so
-/// the handle and the queue share one allocation.
-pub(crate) trait Join<T>: Send + Sync {
+/// the handle and the queue share one allocation. Public so that later
+/// chapters hand out this same `JoinHandle` for work of their own (chapter
+/// 10's blocking pool, chapter 11's current-thread tasks).
+pub trait Join<T>: Send + Sync {
     fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>>;
     fn abort(self: Arc<Self>);
     /// The handle was dropped: drop the output if there is one, and drop
@@ -108,7 +112,7 @@ pub struct JoinHandle<T> {
 // ANCHOR_END: join_handle
 
 impl<T> JoinHandle<T> {
-    pub(crate) fn new(task: Arc<dyn Join<T>>) -> Self {
+    pub fn new(task: Arc<dyn Join<T>>) -> Self {
         JoinHandle { task }
     }
 

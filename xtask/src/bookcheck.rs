@@ -120,10 +120,6 @@ pub const LONG_PAGES: &[LongPage] = &[
         reason: "not split yet (issue 14, in progress); remove this entry when it is",
     },
     LongPage {
-        page: "ch07-fetch.md",
-        reason: "not split yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongPage {
         page: "measuring.md",
         reason: "not split yet (issue 14, in progress); remove this entry when it is",
     },
@@ -165,71 +161,6 @@ pub const LONG_LISTINGS: &[LongListing] = &[
         page: "ch02-futures.md",
         include: "chapters/ch02-futures/src/send.rs:spawn_on_thread",
         reason: "ch02 is being reorganised by its own helper (issue 14); remove this entry when it is narrowed",
-    },
-    LongListing {
-        page: "ch07-fetch.md",
-        include: "chapters/ch07-fetch/src/fetch.rs:timed",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch07-fetch.md",
-        include: "chapters/ch07-fetch/src/client.rs:client",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch07-fetch.md",
-        include: "chapters/ch07-fetch/src/http.rs:parser",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch07-fetch.md",
-        include: "chapters/ch07-fetch/src/http.rs:feed",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch07-fetch.md",
-        include: "chapters/ch07-fetch/src/http.rs:framing",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch07-fetch.md",
-        include: "chapters/ch07-fetch/src/http.rs:read_body",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch07-fetch.md",
-        include: "chapters/ch07-fetch/src/server.rs:server",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch07-fetch.md",
-        include: "chapters/ch07-fetch/src/server.rs:serve_connection",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch07-fetch.md",
-        include: "chapters/ch07-fetch/src/server.rs:background",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch07-fetch.md",
-        include: "chapters/ch07-fetch/src/main.rs:main",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch07-fetch.md",
-        include: "chapters/ch07-fetch/src/bin/fetch-tokio.rs:main",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch07-fetch.md",
-        include: "chapters/ch07-fetch/src/interop.rs:tokio_driver",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch07-fetch.md",
-        include: "chapters/ch07-fetch/src/bin/fetch-bench.rs:client",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
     },
     LongListing {
         page: "measuring.md",

@@ -177,7 +177,6 @@ impl fmt::Display for Url {
     }
 }
 
-// ANCHOR: client
 /// Settings shared by every request; cheap to clone into each task.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -194,6 +193,7 @@ impl Default for Client {
     }
 }
 
+// ANCHOR: client
 impl Client {
     /// GETs `url` and decodes its JSON body. Any status but 2xx is an error.
     pub async fn get_json<T: DeserializeOwned>(&self, url: &Url) -> Result<T, FetchError> {

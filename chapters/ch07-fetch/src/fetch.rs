@@ -55,6 +55,9 @@ pub async fn timed<E>(id: u64, request: impl Future<Output = Result<Todo, E>>) -
     (id, started.elapsed(), result)
 }
 
+// ANCHOR_END: timed
+
+// ANCHOR: tasks
 /// Which todo each task fetches. A task that panicked returns nothing, so
 /// its `JoinError`'s task id is the only way back to its todo id.
 #[derive(Debug, Default)]
@@ -91,7 +94,7 @@ impl Tasks {
         }
     }
 }
-// ANCHOR_END: timed
+// ANCHOR_END: tasks
 
 // ANCHOR: fetch_sequential
 /// The same fetches one after another, in one task: what the concurrent

@@ -20,7 +20,6 @@ use std::thread;
 
 use futures_task::ArcWake;
 
-// ANCHOR: tokio_driver
 /// A tokio runtime whose only job is to drive its I/O and timers, on a
 /// thread of its own. Dropping it stops that thread.
 pub struct TokioDriver {
@@ -32,6 +31,7 @@ pub struct TokioDriver {
 /// The driver thread's name: wakes that come from it are counted.
 pub const DRIVER_THREAD: &str = "tokio-driver";
 
+// ANCHOR: tokio_driver
 impl TokioDriver {
     pub fn start() -> std::io::Result<TokioDriver> {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -62,6 +62,8 @@ impl TokioDriver {
     }
 }
 
+// ANCHOR_END: tokio_driver
+
 impl Drop for TokioDriver {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
@@ -74,7 +76,6 @@ impl Drop for TokioDriver {
         }
     }
 }
-// ANCHOR_END: tokio_driver
 
 // ANCHOR: in_tokio
 /// Wraps a future so that every poll runs inside a tokio runtime's

@@ -12,7 +12,6 @@ use ch07_fetch::report::Report;
 use ch07_fetch::server::BackgroundServer;
 use ch07_fetch::{Client, Runtime, Url};
 
-// ANCHOR: main
 fn main() -> ExitCode {
     let options = match Options::parse(std::env::args().skip(1)) {
         Ok(options) => options,
@@ -41,6 +40,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // ANCHOR: main
     let client = Client {
         timeout: options.timeout,
         ..Client::default()
@@ -58,6 +58,7 @@ fn main() -> ExitCode {
             fetch_all(&ids, fetch, |outcome| report.record(&outcome)).await;
         }
     });
+    // ANCHOR_END: main
     println!("{report}");
     drop(server);
     if report.ok() == ids.len() {
@@ -66,4 +67,3 @@ fn main() -> ExitCode {
         ExitCode::FAILURE
     }
 }
-// ANCHOR_END: main

@@ -205,7 +205,6 @@ fn requested_id(request_line: &str) -> Option<u64> {
         .ok()
 }
 
-// ANCHOR: server
 /// The server: a listener and what every connection task shares.
 pub struct TodoServer {
     listener: TcpListener,
@@ -240,6 +239,7 @@ impl TodoServer {
         RequestCounter(self.shared.clone())
     }
 
+    // ANCHOR: server
     /// Accepts connections until the task running it is dropped, serving
     /// each one in its own task.
     pub async fn run(self) {
@@ -266,8 +266,8 @@ impl TodoServer {
             }
         }
     }
+    // ANCHOR_END: server
 }
-// ANCHOR_END: server
 
 /// A client that sends nothing for this long is dropped.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -316,6 +316,7 @@ async fn serve(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
         drop(stream);
         return Ok(());
     }
+    // ANCHOR_END: serve_connection
     time::timeout(REQUEST_TIMEOUT, skip_headers(&mut stream)).await??;
     match plan {
         Plan::Answer {
@@ -334,7 +335,6 @@ async fn serve(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
     }
     stream.shutdown(Shutdown::Write).await
 }
-// ANCHOR_END: serve_connection
 
 /// Reads the request line, one byte at a time, so that nothing after it is
 /// taken off the socket yet (the reset fault depends on that).
@@ -507,6 +507,8 @@ impl BackgroundServer {
         })
     }
 
+    // ANCHOR_END: background
+
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
@@ -525,7 +527,6 @@ impl BackgroundServer {
         self.counter.requests_for(id)
     }
 }
-// ANCHOR_END: background
 
 #[cfg(test)]
 mod tests {

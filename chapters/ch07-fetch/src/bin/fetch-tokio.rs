@@ -11,7 +11,6 @@ use ch07_fetch::report::Report;
 use ch07_fetch::server::BackgroundServer;
 use ch07_fetch::tokio_fetch::{fetch_all_tokio, fetch_todo_reqwest};
 
-// ANCHOR: main
 fn main() -> ExitCode {
     let options = match Options::parse(std::env::args().skip(1)) {
         Ok(options) => options,
@@ -31,6 +30,7 @@ fn main() -> ExitCode {
             }
         },
     };
+    // ANCHOR: main
     // What `#[tokio::main]` expands to, with the worker count spelled out.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(options.workers)
@@ -62,6 +62,7 @@ fn main() -> ExitCode {
             fetch_all_tokio(&ids, fetch, |outcome| report.record(&outcome)).await;
         }
     });
+    // ANCHOR_END: main
     println!("{report}");
     drop(server);
     if report.ok() == ids.len() {
@@ -70,4 +71,3 @@ fn main() -> ExitCode {
         ExitCode::FAILURE
     }
 }
-// ANCHOR_END: main

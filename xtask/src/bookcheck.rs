@@ -116,10 +116,6 @@ pub const LONG_PAGES: &[LongPage] = &[
         reason: "ch02 is being reorganised by its own helper (issue 14); remove this entry when it is split",
     },
     LongPage {
-        page: "ch05-work-stealing.md",
-        reason: "not split yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongPage {
         page: "measuring.md",
         reason: "not split yet (issue 14, in progress); remove this entry when it is",
     },

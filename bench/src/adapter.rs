@@ -246,7 +246,6 @@ impl Tcp for Tokio {
 // ---------------------------------------------------------------------------
 // async-executor (smol's executor)
 
-// ANCHOR: async_executor
 /// `workers` threads, each running the one shared executor until the stop
 /// channel closes. The threads use `async_io::block_on`, as smol's own
 /// threads do, so an idle worker waits on async-io's reactor itself instead
@@ -268,6 +267,7 @@ thread_local! {
 impl Runtime for AsyncExecutor {
     const NAME: &'static str = "async-executor";
 
+    // ANCHOR: async_executor
     fn new(workers: usize) -> Self {
         let executor = Arc::new(async_executor::Executor::new());
         let (stop, stopped) = async_channel::bounded::<()>(1);
@@ -291,6 +291,7 @@ impl Runtime for AsyncExecutor {
             threads,
         }
     }
+    // ANCHOR_END: async_executor
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {
         let previous = CURRENT.with(|current| current.replace(Some(self.executor.clone())));
@@ -322,7 +323,6 @@ impl Drop for AsyncExecutor {
         }
     }
 }
-// ANCHOR_END: async_executor
 
 impl Tcp for AsyncExecutor {
     type Listener = async_net::TcpListener;

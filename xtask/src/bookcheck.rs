@@ -116,10 +116,6 @@ pub const LONG_PAGES: &[LongPage] = &[
         reason: "ch02 is being reorganised by its own helper (issue 14); remove this entry when it is split",
     },
     LongPage {
-        page: "measuring.md",
-        reason: "not split yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongPage {
         page: "reliability.md",
         reason: "not split yet (issue 14, in progress); remove this entry when it is",
     },
@@ -157,11 +153,6 @@ pub const LONG_LISTINGS: &[LongListing] = &[
         page: "ch02-futures.md",
         include: "chapters/ch02-futures/src/send.rs:spawn_on_thread",
         reason: "ch02 is being reorganised by its own helper (issue 14); remove this entry when it is narrowed",
-    },
-    LongListing {
-        page: "measuring.md",
-        include: "bench/src/adapter.rs:async_executor",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
     },
     LongListing {
         page: "reliability.md",

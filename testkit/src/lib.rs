@@ -24,6 +24,17 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
+    within(limit, "a lost wake-up or a deadlock?", body)
+}
+
+/// [`with_timeout`], with what a timeout means in the test's own terms:
+/// `within(limit, "the pause blocked the worker thread", body)` fails with
+/// "test timed out after 5s: the pause blocked the worker thread".
+pub fn within<T, F>(limit: Duration, meaning: &str, body: F) -> T
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
     let (done_tx, done_rx) = mpsc::channel();
     let worker = thread::Builder::new()
         .name("test-body".into())
@@ -43,7 +54,7 @@ where
             std::panic::resume_unwind(panic)
         }
         Err(mpsc::RecvTimeoutError::Timeout) => {
-            panic!("test timed out after {limit:?}: a lost wake-up or a deadlock?")
+            panic!("test timed out after {limit:?}: {meaning}")
         }
         Err(mpsc::RecvTimeoutError::Disconnected) => {
             panic!("test-body thread ended without reporting a result")
@@ -123,6 +134,14 @@ mod tests {
     #[should_panic(expected = "timed out")]
     fn a_hung_body_fails() {
         with_timeout(Duration::from_millis(50), || {
+            thread::sleep(Duration::from_secs(5))
+        });
+    }
+
+    #[test]
+    #[should_panic(expected = "timed out after 50ms: the body never ends")]
+    fn a_timeout_says_what_it_means() {
+        within(Duration::from_millis(50), "the body never ends", || {
             thread::sleep(Duration::from_secs(5))
         });
     }

@@ -1,6 +1,7 @@
-//! Exercises for Chapter 7. Run `cargo test -p ch07-exercises`; each test
-//! names the exercise it checks. The reference solutions build with
-//! `--features solution`.
+//! Exercises for Chapter 7. Run one exercise's tests with
+//! `cargo test -p ch07-exercises --test <exercise>`, e.g.
+//! `cargo test -p ch07-exercises --test limit`. The reference solutions
+//! build with `--features solution`.
 //!
 //! A wrong solution (a plausible mistake, in `wrong/<exercise>/`) builds
 //! instead with `EXERCISE_VARIANT=<exercise>/<mistake>`; `cargo xtask test`

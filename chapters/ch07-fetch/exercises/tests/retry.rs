@@ -1,11 +1,12 @@
-//! Tests for Exercise 7.2 (retry).
+//! Tests for Exercise 7.2 (retry). Run them with
+//! `cargo test -p ch07-exercises --test retry`.
 
 use std::time::Duration;
 
 use ch07_exercises::retry::{get_json_with_retry, is_retryable, Retry};
 use ch07_fetch::server::{BackgroundServer, Delay, Fault, ServerConfig};
 use ch07_fetch::todos::todo_for;
-use ch07_fetch::{Client, FetchError, Runtime, Todo, Url};
+use ch07_fetch::{time, Client, FetchError, Runtime, Todo, Url};
 
 fn policy(attempts: u32) -> Retry {
     Retry {
@@ -76,7 +77,43 @@ fn gives_up_after_the_last_attempt_with_the_last_error() {
         matches!(result, Err(FetchError::Status { code: 500, .. })),
         "{result:?}"
     );
-    assert_eq!(requests, 3);
+    assert_eq!(
+        requests, 3,
+        "attempts: 3 means three requests in all, the first one included"
+    );
+}
+
+#[test]
+fn the_pause_waits_on_the_runtimes_timer() {
+    // An hour's pause, cut short by a timeout of 300 ms around the call.
+    // On the runtime's timer the timeout fires; a pause that blocks the
+    // thread (`std::thread::sleep`) stops the timeout from ever running.
+    let (result, requests) = testkit::within(
+        Duration::from_secs(10),
+        "the pause between tries blocked the thread; sleep with \
+         `time::sleep(..).await`, not `std::thread::sleep`",
+        || {
+            let server = BackgroundServer::start(ServerConfig {
+                todos: 10,
+                delay: Delay::Fixed(Duration::ZERO),
+                faults: [(3, Fault::FailFirst(1))].into_iter().collect(),
+            })
+            .unwrap();
+            let url = Url::parse(&server.url()).unwrap().join(3);
+            let retry = Retry {
+                attempts: 2,
+                first_backoff: Duration::from_secs(3600),
+                max_backoff: Duration::from_secs(3600),
+            };
+            let runtime = Runtime::new(1);
+            let result = runtime.block_on(time::timeout(Duration::from_millis(300), async move {
+                get_json_with_retry::<Todo>(&Client::default(), &url, &retry).await
+            }));
+            (result.is_err(), server.requests_for(3))
+        },
+    );
+    assert!(result, "the timeout around the retry should have fired");
+    assert_eq!(requests, 1, "one request, then the pause");
 }
 
 #[test]

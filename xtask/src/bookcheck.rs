@@ -112,10 +112,6 @@ pub const FOLDED_SOLUTIONS: &str = "/exercises/solutions/";
 /// the reader.
 pub const LONG_PAGES: &[LongPage] = &[
     LongPage {
-        page: "ch02-futures.md",
-        reason: "ch02 is being reorganised by its own helper (issue 14); remove this entry when it is split",
-    },
-    LongPage {
         page: "reliability.md",
         reason: "not split yet (issue 14, in progress); remove this entry when it is",
     },
@@ -133,26 +129,6 @@ pub const LONG_LISTINGS: &[LongListing] = &[
         page: "ch01-blocking.md",
         include: "chapters/ch01-blocking/src/thread_cost.rs:measure",
         reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch02-futures.md",
-        include: "chapters/ch02-futures/src/countdown.rs:countdown",
-        reason: "ch02 is being reorganised by its own helper (issue 14); remove this entry when it is narrowed",
-    },
-    LongListing {
-        page: "ch02-futures.md",
-        include: "chapters/ch02-futures/src/timer.rs:timer",
-        reason: "ch02 is being reorganised by its own helper (issue 14); remove this entry when it is narrowed",
-    },
-    LongListing {
-        page: "ch02-futures.md",
-        include: "chapters/ch02-futures/src/desugar.rs:state_machine",
-        reason: "ch02 is being reorganised by its own helper (issue 14); remove this entry when it is narrowed",
-    },
-    LongListing {
-        page: "ch02-futures.md",
-        include: "chapters/ch02-futures/src/send.rs:spawn_on_thread",
-        reason: "ch02 is being reorganised by its own helper (issue 14); remove this entry when it is narrowed",
     },
     LongListing {
         page: "reliability.md",

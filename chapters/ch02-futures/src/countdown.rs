@@ -4,7 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-// ANCHOR: countdown
+// ANCHOR: countdown_enum
 /// Returns `Pending` `n` times, then `Ready(())`.
 ///
 /// Each state is one variant. `poll` looks at the current state, does a
@@ -21,7 +21,9 @@ impl Countdown {
         Countdown::Counting { remaining: n }
     }
 }
+// ANCHOR_END: countdown_enum
 
+// ANCHOR: countdown_poll
 impl Future for Countdown {
     type Output = ();
 
@@ -50,7 +52,7 @@ impl Future for Countdown {
         }
     }
 }
-// ANCHOR_END: countdown
+// ANCHOR_END: countdown_poll
 
 #[cfg(test)]
 mod tests {

@@ -17,7 +17,7 @@ pub async fn add_slowly(a: u32, b: u32) -> u32 {
 }
 // ANCHOR_END: async_fn
 
-// ANCHOR: state_machine
+// ANCHOR: state_enum
 /// `add_slowly` written by hand: one variant per place the function can be
 /// suspended, each holding exactly the locals still needed after it.
 pub enum AddSlowly {
@@ -37,7 +37,9 @@ impl AddSlowly {
         AddSlowly::Start { a, b }
     }
 }
+// ANCHOR_END: state_enum
 
+// ANCHOR: state_poll
 impl Future for AddSlowly {
     type Output = u32;
 
@@ -78,7 +80,7 @@ impl Future for AddSlowly {
         }
     }
 }
-// ANCHOR_END: state_machine
+// ANCHOR_END: state_poll
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@ pub mod countdown;
 pub mod desugar;
 pub mod lazy;
 pub mod pinning;
+pub mod raw_waker;
 pub mod send;
 pub mod timer;
 

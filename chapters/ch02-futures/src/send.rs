@@ -31,6 +31,8 @@ use crate::block_on;
 ///     *shared
 /// });
 /// ```
+// ANCHOR_END: spawn_on_thread
+// ANCHOR: spawn_on_thread_more
 ///
 /// What counts is what is alive *at* an await. An `Rc` that is gone before
 /// the first suspension is not part of the stored state, so this compiles:
@@ -67,7 +69,7 @@ where
 {
     thread::spawn(move || block_on(future))
 }
-// ANCHOR_END: spawn_on_thread
+// ANCHOR_END: spawn_on_thread_more
 
 #[cfg(test)]
 mod tests {

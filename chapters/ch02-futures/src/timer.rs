@@ -7,7 +7,7 @@ use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::Duration;
 
-// ANCHOR: timer
+// ANCHOR: timer_state
 /// Becomes ready `duration` after it is first polled.
 ///
 /// The clock starts at the first poll, not at `new`: like every future, a
@@ -37,7 +37,9 @@ impl Timer {
         }
     }
 }
+// ANCHOR_END: timer_state
 
+// ANCHOR: timer_poll
 impl Future for Timer {
     type Output = ();
 
@@ -55,8 +57,7 @@ impl Future for Timer {
                     state.fired = true;
                     state.waker.take()
                 };
-                // Wake outside the lock: the woken executor may poll at once,
-                // and that poll takes the lock.
+                // Outside the lock: the woken executor may poll (and lock) at once.
                 if let Some(waker) = waker {
                     waker.wake();
                 }
@@ -71,8 +72,7 @@ impl Future for Timer {
         if state.fired {
             return Poll::Ready(());
         }
-        // A future may be polled with a different waker each time (a task
-        // can move between executors); only the latest one counts.
+        // Each poll may bring a different waker: only the latest one counts.
         match &mut state.waker {
             Some(old) if old.will_wake(cx.waker()) => {}
             slot => *slot = Some(cx.waker().clone()),
@@ -80,7 +80,7 @@ impl Future for Timer {
         Poll::Pending
     }
 }
-// ANCHOR_END: timer
+// ANCHOR_END: timer_poll
 
 // ANCHOR: count_polls
 /// Runs `future` and also returns how many times it was polled.

@@ -110,12 +110,10 @@ pub const FOLDED_SOLUTIONS: &str = "/exercises/solutions/";
 
 /// Pages allowed to be long. Every entry says why splitting would not help
 /// the reader.
-pub const LONG_PAGES: &[LongPage] = &[
-    LongPage {
-        page: "reliability.md",
-        reason: "not split yet (issue 14, in progress); remove this entry when it is",
-    },
-];
+pub const LONG_PAGES: &[LongPage] = &[LongPage {
+    page: "reliability.md",
+    reason: "not split yet (issue 14, in progress); remove this entry when it is",
+}];
 
 /// Listings allowed to be long. Every entry says why the reader needs the
 /// lines together.

@@ -1,4 +1,4 @@
-//! Exercise 2.3: a counting waker (book: Chapter 2, section "Exercises").
+//! Exercise 2.1: a counting waker (book: Chapter 2, section "Exercises").
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! Exercise 2.1: Join2 (book: Chapter 2, section "Exercises").
+//! Exercise 2.3: Join2 (book: Chapter 2, section "Exercises").
 
 use std::future::Future;
 use std::pin::Pin;

@@ -1,4 +1,4 @@
-//! Exercise 2.1: Join2 (book: Chapter 2, section "Exercises").
+//! Exercise 2.3: Join2 (book: Chapter 2, section "Exercises").
 
 use std::future::Future;
 use std::marker::PhantomData;
@@ -16,7 +16,7 @@ pub struct Join2<A: Future, B: Future> {
 /// Runs `a` and `b` concurrently on the current task.
 pub fn join2<A: Future, B: Future>(a: A, b: B) -> Join2<A, B> {
     let _ = (a, b);
-    todo!("Exercise 2.1 (join2): see the book, Chapter 2, \"Exercise 2.1: Join2\"")
+    todo!("Exercise 2.3 (join2): see the book, Chapter 2, \"Exercise 2.3: Join2\"")
 }
 
 impl<A: Future, B: Future> Future for Join2<A, B> {
@@ -26,6 +26,6 @@ impl<A: Future, B: Future> Future for Join2<A, B> {
         // TODO: poll each future that is not done yet; return Ready when
         // both outputs are there.
         let _ = (self, cx);
-        todo!("Exercise 2.1 (join2): see the book, Chapter 2, \"Exercise 2.1: Join2\"")
+        todo!("Exercise 2.3 (join2): see the book, Chapter 2, \"Exercise 2.3: Join2\"")
     }
 }

@@ -8,10 +8,11 @@
 
 use exercise_support::exercise;
 
-exercise!(join2, "join2", "../solutions/join2.rs");
-exercise!(race, "race", "../solutions/race.rs");
 exercise!(
     counting_waker,
     "counting_waker",
     "../solutions/counting_waker.rs"
 );
+exercise!(race, "race", "../solutions/race.rs");
+exercise!(join2, "join2", "../solutions/join2.rs");
+exercise!(arc_waker, "arc_waker", "../solutions/arc_waker.rs");

@@ -13,8 +13,9 @@ pub enum Either<L, R> {
 }
 
 /// A future that runs two futures at the same time and is ready with the
-/// output of the first one to finish. The other one is dropped unfinished.
-/// If both are ready in the same poll, `Left` wins.
+/// output of the first one to finish. The other one is dropped unfinished,
+/// as soon as the race is decided (not later, when the `Race` itself is
+/// dropped). If both are ready in the same poll, `Left` wins.
 pub struct Race<A: Future, B: Future> {
     // TODO: replace this with the two futures.
     _todo: PhantomData<(A, B)>,
@@ -30,7 +31,8 @@ impl<A: Future, B: Future> Future for Race<A, B> {
     type Output = Either<A::Output, B::Output>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // TODO: poll `a`, then `b`; the first Ready wins.
+        // TODO: poll `a`, then `b`; the first Ready wins, and the loser is
+        // dropped before you return it.
         let _ = (self, cx);
         todo!("Exercise 2.2 (race): see the book, Chapter 2, \"Exercise 2.2: Race\"")
     }

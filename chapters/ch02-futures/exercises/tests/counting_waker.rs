@@ -1,7 +1,8 @@
-//! Tests for Exercise 2.3 (counting_waker).
+//! Tests for Exercise 2.1 (counting_waker).
 
 use std::future::Future;
 use std::pin::pin;
+use std::sync::{Arc, Barrier};
 use std::task::{Context, Poll};
 use std::thread;
 
@@ -20,7 +21,12 @@ fn counts_wake_by_ref_and_wake() {
     waker.wake_by_ref();
     waker.wake_by_ref();
     waker.wake(); // consumes the waker
-    assert_eq!(counter.count(), 3);
+    assert_eq!(
+        counter.count(),
+        3,
+        "two wake_by_ref and one wake must count 3 (does the counter you return \
+         share its count with the waker?)"
+    );
 }
 
 #[test]
@@ -34,17 +40,36 @@ fn clones_share_one_count() {
 
 #[test]
 fn counts_wakes_from_other_threads() {
+    // Four threads wake at the same time, many times each: a count that is
+    // read and then written back in two steps loses some of them.
+    const THREADS: usize = 4;
+    const WAKES: usize = 50_000;
     let (waker, counter) = counting_waker();
     testkit::timeout(move || {
-        let threads: Vec<_> = (0..4)
+        let start = Arc::new(Barrier::new(THREADS));
+        let threads: Vec<_> = (0..THREADS)
             .map(|_| {
                 let waker = waker.clone();
-                thread::spawn(move || (0..250).for_each(|_| waker.wake_by_ref()))
+                let start = Arc::clone(&start);
+                thread::spawn(move || {
+                    start.wait();
+                    (0..WAKES).for_each(|_| waker.wake_by_ref());
+                })
             })
             .collect();
-        threads.into_iter().for_each(|t| t.join().unwrap());
+        threads
+            .into_iter()
+            .for_each(|t| t.join().expect("a waking thread panicked"));
     });
-    assert_eq!(counter.count(), 1000);
+    let count = counter.count();
+    assert_eq!(
+        count,
+        THREADS * WAKES,
+        "{} of {} wake-ups from other threads were lost: two threads counted \
+         at once and one overwrote the other (count with one atomic operation)",
+        THREADS * WAKES - count.min(THREADS * WAKES),
+        THREADS * WAKES
+    );
 }
 
 #[test]

@@ -1,7 +1,8 @@
-//! Tests for Exercise 2.1 (join2).
+//! Tests for Exercise 2.3 (join2).
 
 use std::cell::Cell;
 use std::future::{poll_fn, Future};
+use std::panic::AssertUnwindSafe;
 use std::pin::pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -47,7 +48,10 @@ fn polls_the_second_even_while_the_first_is_pending() {
         flag.set(true);
         "second"
     };
-    let (outputs, polls) = poll_by_hand(join2(first, second), 10).expect("join finished");
+    let (outputs, polls) = poll_by_hand(join2(first, second), 10).expect(
+        "the join was still pending after 10 polls: while the first future is pending, \
+         poll the second one too (the first one is waiting for it)",
+    );
     assert_eq!(outputs, ("first", "second"));
     // Two polls if `first` is polled first, one if `second` is.
     assert!(polls <= 2, "took {polls} polls");
@@ -59,14 +63,26 @@ fn never_polls_a_finished_future_again() {
     // join that keeps polling the quick side fails here.
     let quick = async { 'q' };
     let slow = Countdown::new(3);
-    let result = poll_by_hand(join2(quick, slow), 10);
-    assert_eq!(result, Some((('q', ()), 4)));
+    let result =
+        std::panic::catch_unwind(AssertUnwindSafe(|| poll_by_hand(join2(quick, slow), 10)))
+            .unwrap_or_else(|_| {
+                panic!(
+                    "the join panicked: it polled the quick `async` block again after it \
+                     returned Ready (\"`async fn` resumed after completion\"); keep a \
+                     finished side's output and stop polling that side"
+                )
+            });
+    assert_eq!(
+        result,
+        Some((('q', ()), 4)),
+        "expected both outputs after 4 polls (the slow side counts down 3 times)"
+    );
 }
 
 #[test]
 fn waits_for_the_slower_side() {
-    let ((a, b), _) =
-        poll_by_hand(join2(async { 1 }, Countdown::new(5)), 100).expect("join finished");
+    let ((a, b), _) = poll_by_hand(join2(async { 1 }, Countdown::new(5)), 100)
+        .expect("the join was still pending after 100 polls, though both sides finish within 6");
     assert_eq!((a, b), (1, ()));
 }
 
@@ -89,6 +105,8 @@ fn runs_two_timers_at_once_without_spinning() {
     // One poll to start both timers, then at most one per wake-up.
     assert!(
         polls <= 3,
-        "polled {polls} times: is something busy-waking?"
+        "the join was polled {polls} times for two 50 ms timers: a future that wakes \
+         itself whenever it returns Pending makes its task spin (leave the waking to the \
+         timers, which hold the waker)"
     );
 }

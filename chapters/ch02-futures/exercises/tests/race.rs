@@ -23,13 +23,41 @@ fn the_first_ready_future_wins() {
         "slow"
     };
     let mut raced = pin!(race(slow, async { 7 }));
-    assert_eq!(poll_once(raced.as_mut()), Poll::Ready(Either::Right(7)));
+    assert_eq!(
+        poll_once(raced.as_mut()),
+        Poll::Ready(Either::Right(7)),
+        "the right future was ready at the first poll: poll it too while the left \
+         one is pending"
+    );
 }
 
 #[test]
 fn left_wins_a_tie() {
     let mut raced = pin!(race(async { 'l' }, async { 'r' }));
-    assert_eq!(poll_once(raced.as_mut()), Poll::Ready(Either::Left('l')));
+    assert_eq!(
+        poll_once(raced.as_mut()),
+        Poll::Ready(Either::Left('l')),
+        "both were ready at the first poll: Left must win a tie (poll `a` first)"
+    );
+}
+
+#[test]
+fn the_loser_is_dropped_as_soon_as_the_race_is_decided() {
+    let counter = testkit::DropCounter::new();
+    let token = counter.token();
+    let loser = async move {
+        let _token = token; // dropped when the loser is dropped
+        pending::<()>().await;
+    };
+    let mut raced = pin!(race(loser, async { 7 }));
+    assert_eq!(poll_once(raced.as_mut()), Poll::Ready(Either::Right(7)));
+    // `raced` itself is still alive here.
+    assert_eq!(
+        counter.alive(),
+        0,
+        "race returned the winner's output but still holds the loser: drop the \
+         loser when the race is decided (it may hold a socket, a lock or a timer)"
+    );
 }
 
 #[test]
@@ -46,7 +74,7 @@ fn does_not_wait_for_the_loser() {
     // timeout turns that into a failure.
     let counter = testkit::DropCounter::new();
     let token = counter.token();
-    let winner = testkit::timeout(|| {
+    let winner = testkit::with_timeout(Duration::from_secs(5), || {
         block_on(race(
             async move {
                 let _token = token; // dropped when the loser is dropped
@@ -59,5 +87,5 @@ fn does_not_wait_for_the_loser() {
         ))
     });
     assert_eq!(winner, Either::Right("timer"));
-    assert_eq!(counter.alive(), 0, "the unfinished loser was dropped");
+    assert_eq!(counter.alive(), 0, "the unfinished loser was never dropped");
 }

@@ -1,0 +1,49 @@
+// Wrong: `clone` makes a second RawWaker with the same pointer but takes no
+// reference for it. Two wakers now share one reference: when both are
+// dropped the count goes down twice, and the Arc is freed while something
+// else still holds it.
+
+use std::sync::Arc;
+use std::task::{RawWaker, RawWakerVTable, Waker};
+
+pub trait Notify: Send + Sync + 'static {
+    fn notify(&self);
+}
+
+pub fn arc_waker<N: Notify>(notify: Arc<N>) -> Waker {
+    let data = Arc::into_raw(notify).cast::<()>();
+    unsafe { Waker::from_raw(RawWaker::new(data, vtable::<N>())) }
+}
+
+fn vtable<N: Notify>() -> &'static RawWakerVTable {
+    &Table::<N>::VTABLE
+}
+
+struct Table<N>(std::marker::PhantomData<N>);
+
+impl<N: Notify> Table<N> {
+    const VTABLE: RawWakerVTable = RawWakerVTable::new(
+        clone_waker::<N>,
+        wake::<N>,
+        wake_by_ref::<N>,
+        drop_waker::<N>,
+    );
+}
+
+unsafe fn clone_waker<N: Notify>(data: *const ()) -> RawWaker {
+    RawWaker::new(data, vtable::<N>())
+}
+
+unsafe fn wake<N: Notify>(data: *const ()) {
+    let notify = unsafe { Arc::from_raw(data.cast::<N>()) };
+    notify.notify();
+}
+
+unsafe fn wake_by_ref<N: Notify>(data: *const ()) {
+    let notify = unsafe { &*data.cast::<N>() };
+    notify.notify();
+}
+
+unsafe fn drop_waker<N: Notify>(data: *const ()) {
+    unsafe { drop(Arc::from_raw(data.cast::<N>())) };
+}

@@ -1,6 +1,7 @@
-//! Exercises for Chapter 6. Run `cargo test -p ch06-exercises`; each test
-//! names the exercise it checks. The reference solutions build with
-//! `--features solution`.
+//! Exercises for Chapter 6. Run one exercise's tests with
+//! `cargo test -p ch06-exercises --test <exercise>`, e.g.
+//! `cargo test -p ch06-exercises --test read_exact`. The reference
+//! solutions build with `--features solution`.
 //!
 //! A wrong solution (a plausible mistake, in `wrong/<exercise>/`) builds
 //! instead with `EXERCISE_VARIANT=<exercise>/<mistake>`; `cargo xtask test`

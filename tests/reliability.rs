@@ -218,6 +218,7 @@ macro_rules! reliability_suite {
                             let _ = child.await;
                         })
                     };
+                    // ANCHOR_END: mid_poll
                     let others: Vec<_> = (0..20)
                         .map(|i| {
                             let token = counter.token();
@@ -232,6 +233,7 @@ macro_rules! reliability_suite {
                             })
                         })
                         .collect();
+                    // ANCHOR: mid_poll_drop
                     started_rx.recv().expect("the blocking task never ran");
                     let releaser = thread::spawn(move || {
                         observed.wait_for_shutdown();
@@ -245,9 +247,9 @@ macro_rules! reliability_suite {
                         let result = ch02_futures::block_on(handle);
                         assert!(result.is_err_and(|e| e.is_cancelled()));
                     }
+                    // ANCHOR_END: mid_poll_drop
                 });
             }
-            // ANCHOR_END: mid_poll
 
             // ANCHOR: panic_in_drop
             /// User code that panics in `Drop`, at every place the runtime
@@ -273,6 +275,7 @@ macro_rules! reliability_suite {
                     started_rx.recv().expect("the task never ran");
                     aborted.abort();
                     assert!(rt.block_on(aborted).is_err_and(|e| e.is_cancelled()));
+                    // ANCHOR_END: panic_in_drop
                     // The output of a task whose handle was dropped before it
                     // finished: the worker drops it as soon as it is made.
                     let (go_tx, go_rx) = oneshot::channel::<()>();
@@ -300,6 +303,7 @@ macro_rules! reliability_suite {
                     go_tx.send(()).expect("the task is gone");
                     woken_rx.recv().expect("the handle was never woken");
                     drop(handle);
+                    // ANCHOR: panic_in_drop_end
                     // The worker is still there.
                     let sum = rt.block_on(async {
                         let handles: Vec<_> =
@@ -318,9 +322,9 @@ macro_rules! reliability_suite {
                     assert!(ch02_futures::block_on(never).is_err_and(|e| e.is_cancelled()));
                     assert_eq!(counter.created(), 5);
                     assert_eq!(counter.alive(), 0);
+                    // ANCHOR_END: panic_in_drop_end
                 });
             }
-            // ANCHOR_END: panic_in_drop
 
             // ANCHOR: ready_once
             /// Futures that return `Ready` and are then woken again, from

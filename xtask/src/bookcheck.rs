@@ -110,10 +110,7 @@ pub const FOLDED_SOLUTIONS: &str = "/exercises/solutions/";
 
 /// Pages allowed to be long. Every entry says why splitting would not help
 /// the reader.
-pub const LONG_PAGES: &[LongPage] = &[LongPage {
-    page: "reliability.md",
-    reason: "not split yet (issue 14, in progress); remove this entry when it is",
-}];
+pub const LONG_PAGES: &[LongPage] = &[];
 
 /// Listings allowed to be long. Every entry says why the reader needs the
 /// lines together.
@@ -126,36 +123,6 @@ pub const LONG_LISTINGS: &[LongListing] = &[
     LongListing {
         page: "ch01-blocking.md",
         include: "chapters/ch01-blocking/src/thread_cost.rs:measure",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "reliability.md",
-        include: "chapters/ch05-work-stealing/tests/loom.rs:shutdown_model",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "reliability.md",
-        include: "chapters/ch03-global-queue/tests/loom.rs:load_then_cas",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "reliability.md",
-        include: "chapters/ch06-reactor/tests/loom_reactor_park.rs:stand_in",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "reliability.md",
-        include: "chapters/ch06-reactor/tests/loom_reactor_park.rs:handshake",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "reliability.md",
-        include: "tests/reliability.rs:mid_poll",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "reliability.md",
-        include: "tests/reliability.rs:panic_in_drop",
         reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
     },
 ];

@@ -121,7 +121,6 @@ fn shutdown_drops_a_waiting_task() {
     });
 }
 
-// ANCHOR: load_then_cas
 /// The first version of `State::wake` in this book read the state with a
 /// plain load and returned early when the task was already SCHEDULED. Loom
 /// found the interleaving that loses a wake-up (see the test above); this
@@ -137,6 +136,7 @@ mod load_then_cas {
     pub struct State(pub AtomicU8);
 
     impl State {
+        // ANCHOR: load_then_cas
         /// Returns true if the caller must queue the task.
         pub fn wake(&self) -> bool {
             let mut current = self.0.load(Ordering::Acquire);
@@ -157,6 +157,7 @@ mod load_then_cas {
                 }
             }
         }
+        // ANCHOR_END: load_then_cas
 
         pub fn start_running(&self) {
             // Acquire here does not help: the waker never writes, so there
@@ -174,8 +175,6 @@ mod load_then_cas {
         }
     }
 }
-
-// ANCHOR_END: load_then_cas
 
 // ANCHOR: finds_it
 #[test]

@@ -234,7 +234,6 @@ fn a_wake_from_a_foreign_thread_reaches_a_parked_worker() {
     });
 }
 
-// ANCHOR: shutdown_model
 /// A future that never finishes and counts its drop.
 struct Forever {
     dropped: Arc<AtomicUsize>,
@@ -253,6 +252,7 @@ impl Drop for Forever {
     }
 }
 
+// ANCHOR: shutdown_model
 /// Dropping the runtime while two tasks wait for wake-ups that never
 /// come, one waits for an event fired during the shutdown, and one
 /// spawns a child: each future is dropped exactly once (the counter), none
@@ -285,6 +285,8 @@ fn shutdown_drops_every_future_exactly_once() {
         let parent = rt.spawn(async move {
             drop(ch03_global_queue::spawn(child));
         });
+        // ANCHOR_END: shutdown_model
+        // ANCHOR: shutdown_check
         let firer = thread::spawn(move || event.fire());
         drop(rt);
         firer.join().unwrap();
@@ -299,9 +301,9 @@ fn shutdown_drops_every_future_exactly_once() {
         // These two may have finished before the drop, or been cancelled.
         let _ = loom::future::block_on(woken);
         let _ = loom::future::block_on(parent);
+        // ANCHOR_END: shutdown_check
     });
 }
-// ANCHOR_END: shutdown_model
 
 /// A task blocks its worker (on a loom condition variable) until the
 /// runtime's drop has begun: the drop waits for that poll to end, then

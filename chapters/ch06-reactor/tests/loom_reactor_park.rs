@@ -16,7 +16,6 @@
 //! task or waker that is never dropped fails the model.
 #![cfg(loom)]
 
-// ANCHOR: stand_in
 /// What `park.rs` needs of the reactor, with the poll replaced: `turn`
 /// waits until `wake`, `shutdown`, or an event from `deliver` (standing in
 /// for the kernel reporting a ready socket).
@@ -54,6 +53,7 @@ mod reactor {
             })
         }
 
+        // ANCHOR: stand_in
         pub fn turn(&self, how: Wait) -> Vec<Waker> {
             let mut state = lock(&self.state);
             if how == Wait::UntilNextTimer {
@@ -80,14 +80,16 @@ mod reactor {
             lock(&self.state).ready.push(waker);
             self.changed.notify_all();
         }
+        // ANCHOR_END: stand_in
     }
 }
 
+// ANCHOR: park_path
 /// Chapter 6's parker, compiled against the stand-in above.
 #[path = "../src/park.rs"]
 #[allow(dead_code)]
 mod park;
-// ANCHOR_END: stand_in
+// ANCHOR_END: park_path
 
 use ch05_work_stealing::{Park, WorkStealing};
 use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -260,6 +262,7 @@ fn handshake(rmw: bool) {
         "lost wake-up: the parker waits and nobody wakes it"
     );
 }
+// ANCHOR_END: handshake
 
 #[test]
 fn the_read_modify_write_handshake_never_loses_a_wake_up() {
@@ -274,4 +277,3 @@ fn loom_finds_the_lost_wake_up_with_plain_loads() {
         "loom should find the lost wake-up with plain loads"
     );
 }
-// ANCHOR_END: handshake

@@ -114,18 +114,7 @@ pub const LONG_PAGES: &[LongPage] = &[];
 
 /// Listings allowed to be long. Every entry says why the reader needs the
 /// lines together.
-pub const LONG_LISTINGS: &[LongListing] = &[
-    LongListing {
-        page: "ch01-blocking.md",
-        include: "chapters/ch01-blocking/src/thread_cost.rs:gate",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-    LongListing {
-        page: "ch01-blocking.md",
-        include: "chapters/ch01-blocking/src/thread_cost.rs:measure",
-        reason: "not narrowed yet (issue 14, in progress); remove this entry when it is",
-    },
-];
+pub const LONG_LISTINGS: &[LongListing] = &[];
 
 /// The size limits and their exceptions; [`Limits::BOOK`] is the project's.
 #[derive(Debug, Clone, Copy)]

@@ -81,7 +81,6 @@ impl ThreadCost {
     }
 }
 
-// ANCHOR: gate
 /// Holds every thread alive until the measurement is done.
 ///
 /// Each thread checks in, then sleeps on a condition variable until the main
@@ -102,6 +101,7 @@ struct GateState {
     open: bool,
 }
 
+// ANCHOR: gate
 impl Gate {
     fn lock(&self) -> MutexGuard<'_, GateState> {
         // The lock is only poisoned if a holder panicked, and no code below
@@ -170,6 +170,8 @@ pub fn measure_thread_cost(count: usize) -> io::Result<ThreadCost> {
     }
     let spawn_total = spawn_start.elapsed();
 
+    // ANCHOR_END: measure
+    // ANCHOR: measure_rest
     // Every thread that exists has started running and touched its stack.
     gate.wait_for(handles.len());
     let during = MemStatus::read();
@@ -194,7 +196,7 @@ pub fn measure_thread_cost(count: usize) -> io::Result<ThreadCost> {
         during: during?,
     })
 }
-// ANCHOR_END: measure
+// ANCHOR_END: measure_rest
 
 #[cfg(test)]
 mod tests {

@@ -151,7 +151,6 @@ where
     // ANCHOR: finish
     /// Stores the result for the `JoinHandle` and wakes whoever awaits it.
     fn finish(&self, result: Result<F::Output, JoinError>) {
-        self.state.complete();
         let mut unwanted = None;
         let waker = {
             let mut out = lock(&self.output);
@@ -160,6 +159,10 @@ where
             } else {
                 unwanted = Some(result);
             }
+            // COMPLETE only once the output is in the slot, so a handle
+            // that sees `is_finished()` finds it there; and under the
+            // slot's lock, so a handle that took the output sees COMPLETE.
+            self.state.complete();
             out.waker.take()
         };
         // An output nobody will take (the JoinHandle is gone) is dropped

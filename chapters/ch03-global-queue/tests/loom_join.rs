@@ -5,11 +5,16 @@
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 CARGO_TARGET_DIR=target/loom cargo test -p ch03-global-queue --test loom_join --release`
 #![cfg(loom)]
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Waker};
+
 use ch03_global_queue::runtime::Runtime;
 use ch03_global_queue::GlobalQueue;
 use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::sync::Arc;
 use loom::thread;
+use testkit::model::check;
 
 /// A task's output that counts its drops.
 struct Output {
@@ -64,3 +69,39 @@ fn an_awaited_join_handle_gets_the_output_exactly_once() {
         assert_eq!(drops.load(Ordering::SeqCst), 1);
     });
 }
+
+// ANCHOR: is_finished
+/// `is_finished()` is a promise that awaiting the handle will not wait: it
+/// turns true only once the output is in the slot, and it is true once the
+/// handle has returned the output.
+#[test]
+fn is_finished_means_the_output_is_ready() {
+    check("is_finished means ready", || {
+        let rt = Runtime::<GlobalQueue>::new(1);
+        let drops = Arc::new(AtomicUsize::new(0));
+        let output = Output {
+            drops: drops.clone(),
+        };
+        let mut join = rt.spawn(async move { output });
+        let observer = thread::spawn(move || {
+            let finished = join.is_finished();
+            let polled = Pin::new(&mut join).poll(&mut Context::from_waker(Waker::noop()));
+            if finished {
+                assert!(
+                    polled.is_ready(),
+                    "is_finished() was true, then the handle returned Pending"
+                );
+            }
+            if polled.is_ready() {
+                assert!(
+                    join.is_finished(),
+                    "the handle returned the output, then is_finished() was false"
+                );
+            }
+        });
+        observer.join().unwrap();
+        drop(rt);
+        assert_eq!(drops.load(Ordering::SeqCst), 1);
+    });
+}
+// ANCHOR_END: is_finished

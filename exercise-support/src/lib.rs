@@ -14,6 +14,8 @@
 
 use std::path::PathBuf;
 
+pub mod lockstep;
+
 /// The environment variable that picks a wrong solution.
 pub const VARIANT_VAR: &str = "EXERCISE_VARIANT";
 

@@ -197,6 +197,7 @@ impl ScheduledIo {
         }
         Poll::Pending
     }
+    // ANCHOR_END: poll_ready
 
     /// The syscall said `WouldBlock`: the edge seen in `event` is used up.
     /// If the reactor delivered a newer edge since (the tick moved on), the
@@ -209,7 +210,6 @@ impl ScheduledIo {
                 (current >> TICK_SHIFT == event.tick).then_some(current & !bit)
             });
     }
-    // ANCHOR_END: poll_ready
 
     /// The reactor is going away: mark the source so that no task waits on
     /// it again, and wake the tasks that wait now so they find out.

@@ -3,7 +3,7 @@
 use std::sync::atomic::Ordering;
 
 // std's atomic, except that the tests can make threads take turns at it.
-use crate::lockstep::AtomicUsize;
+use exercise_support::lockstep::AtomicUsize;
 
 const ONE_SEARCHING: usize = 1;
 const ONE_SLEEPING: usize = 1 << 16;

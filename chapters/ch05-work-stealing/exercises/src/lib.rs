@@ -9,8 +9,6 @@
 
 use exercise_support::exercise;
 
-pub mod lockstep;
-
 exercise!(
     steal_busiest,
     "steal_busiest",

@@ -2,14 +2,14 @@
 //! `cargo test -p ch05-exercises --test idle_counts`.
 //!
 //! The racing tests run their threads in lockstep (see
-//! `ch05_exercises::lockstep`): each thread's atomic operations happen in
+//! `exercise_support::lockstep`): each thread's atomic operations happen in
 //! rounds, so both threads read the count before either writes it. A
 //! check-then-act mistake loses that race on every run.
 
 use std::sync::Arc;
 
 use ch05_exercises::idle_counts::IdleCounts;
-use ch05_exercises::lockstep::Lockstep;
+use exercise_support::lockstep::Lockstep;
 
 /// Runs `attempt` on two threads at once, in lockstep, and returns how
 /// many of them it returned true for.

@@ -11,3 +11,4 @@ use exercise_support::exercise;
 
 exercise!(read_exact, "read_exact", "../solutions/read_exact.rs");
 exercise!(interval, "interval", "../solutions/interval.rs");
+exercise!(readiness, "readiness", "../solutions/readiness.rs");

@@ -1,12 +1,17 @@
-//! An atomic whose threads a test can make take turns, so that the race a
+//! An atomic that a test can interleave on purpose, so that the race a
 //! check-then-act mistake loses is staged every time, not once in a
 //! thousand runs.
 //!
-//! [`AtomicUsize`] is std's, with one addition: before each operation, a
-//! thread that has joined a [`Lockstep`] waits until every other thread of
-//! that lockstep has reached its next operation too. Two threads that each
-//! load and then store therefore both load before either stores. Outside a
-//! lockstep (in your own code, in the runtime) it is a plain atomic.
+//! [`AtomicUsize`] is std's, with two additions for tests:
+//!
+//! - a thread that has joined a [`Lockstep`] waits, before each operation,
+//!   until every other thread of that lockstep has reached its next
+//!   operation too. Two threads that each load and then store therefore
+//!   both load before either stores.
+//! - [`interleave`] runs a piece of code just before the `n`th operation of
+//!   the calling thread: another thread's action, staged at an exact point.
+//!
+//! Otherwise (in an exercise's own code, in a runtime) it is a plain atomic.
 
 use std::cell::RefCell;
 use std::sync::atomic::{self, Ordering};
@@ -29,6 +34,54 @@ struct Rounds {
 
 thread_local! {
     static CURRENT: RefCell<Option<Arc<Lockstep>>> = const { RefCell::new(None) };
+    static INTERLEAVED: RefCell<Option<Interleaved>> = const { RefCell::new(None) };
+}
+
+/// The action [`interleave`] stages, and how many operations remain before it.
+struct Interleaved {
+    before: usize,
+    action: Box<dyn FnOnce()>,
+}
+
+/// Runs `body`, and runs `action` on the same thread just before `body`'s
+/// `n`th atomic operation (counting from 1). If `body` makes fewer than `n`
+/// operations, `action` runs after it. `action`'s own operations are not
+/// counted.
+///
+/// A test runs this for every `n` to check an operation against another
+/// thread's action at each point it could happen.
+pub fn interleave<T>(n: usize, action: impl FnOnce() + 'static, body: impl FnOnce() -> T) -> T {
+    assert!(n > 0, "operations count from 1");
+    INTERLEAVED.with(|staged| {
+        *staged.borrow_mut() = Some(Interleaved {
+            before: n,
+            action: Box::new(action),
+        })
+    });
+    let value = body();
+    let left = INTERLEAVED.with(|staged| staged.borrow_mut().take());
+    if let Some(left) = left {
+        (left.action)();
+    }
+    value
+}
+
+/// Counts one operation of this thread, running a staged action if it is due.
+fn count_operation() {
+    let due = INTERLEAVED.with(|staged| {
+        let mut staged = staged.borrow_mut();
+        let interleaved = staged.as_mut()?;
+        interleaved.before -= 1;
+        if interleaved.before == 0 {
+            staged.take()
+        } else {
+            None
+        }
+    });
+    // Taken out first: the action's own operations find nothing staged.
+    if let Some(due) = due {
+        (due.action)();
+    }
 }
 
 impl Lockstep {
@@ -102,6 +155,7 @@ impl Drop for Joined {
 }
 
 fn step() {
+    count_operation();
     let lockstep = CURRENT.with(|current| current.borrow().clone());
     if let Some(lockstep) = lockstep {
         lockstep.step();
@@ -141,6 +195,16 @@ impl AtomicUsize {
     pub fn fetch_sub(&self, value: usize, order: Ordering) -> usize {
         step();
         self.0.fetch_sub(value, order)
+    }
+
+    pub fn fetch_and(&self, value: usize, order: Ordering) -> usize {
+        step();
+        self.0.fetch_and(value, order)
+    }
+
+    pub fn fetch_or(&self, value: usize, order: Ordering) -> usize {
+        step();
+        self.0.fetch_or(value, order)
     }
 
     pub fn compare_exchange(

@@ -10,6 +10,7 @@ pub mod context;
 pub mod global_queue;
 pub mod join;
 pub mod litmus;
+pub mod one_thread;
 pub mod runtime;
 pub mod schedule;
 pub mod state;

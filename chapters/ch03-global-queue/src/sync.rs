@@ -25,6 +25,7 @@ pub use loom::thread;
 #[cfg(loom)]
 pub use loom::thread_local;
 
+// ANCHOR: lock
 /// Locks `mutex`, ignoring poisoning.
 ///
 /// A lock is poisoned only when a thread panics while holding it. The runtime
@@ -36,6 +37,7 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+// ANCHOR_END: lock
 
 /// Waits on `condvar`, ignoring poisoning for the same reason as [`lock`].
 pub fn wait<'a, T>(condvar: &Condvar, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {

@@ -129,12 +129,12 @@ where
             return Some(Err(JoinError::cancelled(self.id)));
         };
         if self.aborted.load(Ordering::Acquire) {
-            drop_in_place(&mut slot);
+            drop_slot(&mut slot);
             return Some(Err(JoinError::cancelled(self.id)));
         }
         // SAFETY: the future lives in this task's heap allocation and is
         // never moved out of `slot`: it is polled here and dropped in place
-        // by `drop_in_place`. That is exactly the promise `Pin` asks for.
+        // by `drop_slot`. That is exactly the promise `Pin` asks for.
         let future = unsafe { Pin::new_unchecked(future) };
         let result = match catch_unwind(AssertUnwindSafe(|| future.poll(&mut cx))) {
             Ok(Poll::Pending) => return None,
@@ -143,7 +143,7 @@ where
         };
         // Drop the finished future now, not when the last waker goes away:
         // it may hold sockets, locks or large buffers.
-        drop_in_place(&mut slot);
+        drop_slot(&mut slot);
         Some(result)
     }
     // ANCHOR_END: poll_future
@@ -169,7 +169,7 @@ where
         // here, where a panic in its `Drop` is caught, instead of wherever
         // the last reference to the task happens to go: on a worker, that
         // panic would end the thread.
-        drop_in_place(&mut unwanted);
+        drop_slot(&mut unwanted);
         // Wake outside the lock: the waker may run arbitrary code.
         if let Some(waker) = waker {
             waker.wake();
@@ -178,12 +178,16 @@ where
     // ANCHOR_END: finish
 }
 
-/// Drops the future in its slot, in place. A panic inside the future's `Drop`
-/// is caught: it must not take the worker thread down. Assigning `None`
+// ANCHOR: drop_slot
+/// Empties a slot (the future's, or an output nobody will take), dropping
+/// its value in place. A panic inside the value's `Drop` is caught: it must
+/// not take the worker thread down. (Not `std::ptr::drop_in_place`, which
+/// is `unsafe` and leaves the slot holding a dropped value.) Assigning `None`
 /// still happens if the old value's drop panics, so the slot ends up empty.
-fn drop_in_place<F>(slot: &mut Option<F>) {
+fn drop_slot<F>(slot: &mut Option<F>) {
     let _ = catch_unwind(AssertUnwindSafe(|| *slot = None));
 }
+// ANCHOR_END: drop_slot
 
 // ANCHOR: run
 impl<F> Runnable for TaskCell<F>
@@ -215,7 +219,7 @@ where
     }
 
     fn cancel(&self) {
-        drop_in_place(&mut lock(&self.future));
+        drop_slot(&mut lock(&self.future));
         self.finish(Err(JoinError::cancelled(self.id)));
     }
 }
@@ -273,7 +277,7 @@ where
         // not want the output, so a panic in the output's `Drop` is
         // swallowed here, as it is when a worker drops it in `finish`
         // (tokio does the same).
-        drop_in_place(&mut output);
+        drop_slot(&mut output);
         drop(waker);
     }
 

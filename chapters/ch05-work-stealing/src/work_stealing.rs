@@ -219,6 +219,7 @@ impl<P: Park> WorkStealing<P> {
     }
     // ANCHOR_END: steal
 
+    // ANCHOR: helpers
     /// Whether any queue holds a task: the global one or any worker's.
     fn has_work(&self) -> bool {
         !self.injector.is_empty() || self.stealers.iter().any(|stealer| !stealer.is_empty())
@@ -230,6 +231,7 @@ impl<P: Park> WorkStealing<P> {
             self.park.unpark(index);
         }
     }
+    // ANCHOR_END: helpers
 
     // ANCHOR: found_work
     /// A searching worker found a task. If it was the last searcher and

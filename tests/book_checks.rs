@@ -399,6 +399,10 @@ $ cargo run -p ch01-blocking
 >
 > The article gets this wrong.
 
+## Recap
+
+What we built, what it cannot do yet, and what is next.
+
 Exercises: `cargo test -p ch01-exercises`.
 ";
 
@@ -425,6 +429,7 @@ fn a_chapter_page_without_its_commands_path_and_warning_is_caught() {
             ProblemKind::MissingRunCommand,
             ProblemKind::MissingExerciseCommand,
             ProblemKind::MissingArticleWarning,
+            ProblemKind::MissingRecap,
         ],
         "the include names the folder, but a reader never sees it: {all:#?}"
     );
@@ -620,6 +625,7 @@ fn a_split_chapter_states_its_folder_commands_and_box_once_across_its_pages() {
             ProblemKind::MissingSourcePath,
             ProblemKind::MissingExerciseCommand,
             ProblemKind::MissingArticleWarning,
+            ProblemKind::MissingRecap,
         ],
         "{alone:#?}"
     );
@@ -751,4 +757,16 @@ fn a_folded_solution_may_be_long() {
     let _ = fs::remove_dir_all(&dir);
     assert_eq!(kinds(&all), [ProblemKind::ListingTooLong], "{all:#?}");
     assert!(all[0].message.contains("src/long.rs"), "{all:#?}");
+}
+
+#[test]
+fn a_chapter_must_end_with_a_recap_heading() {
+    let without = GOOD_CHAPTER.replace("## Recap\n", "");
+    assert_eq!(
+        kinds(&chapter_book(&without)),
+        [ProblemKind::MissingRecap],
+        "the words without a heading are no recap section"
+    );
+    let other_words = GOOD_CHAPTER.replace("## Recap", "## What we built, and what is next");
+    assert!(chapter_book(&other_words).is_empty());
 }

@@ -64,6 +64,10 @@ pub enum ProblemKind {
     /// A chapter page with no `> [!WARNING]` box titled "Where the usual
     /// explanation goes wrong" that mentions the article.
     MissingArticleWarning,
+    /// A chapter with no recap: no heading on its page or its sub-pages
+    /// that says "Recap" or "What we built" (what we built, what it still
+    /// cannot do, what is next).
+    MissingRecap,
     /// A page over the word limit (prose plus included code, as rendered)
     /// that is not in the list of exceptions.
     PageTooLong,
@@ -1060,6 +1064,21 @@ fn check_chapter_page(
             page,
             0,
             format!("the chapter (this page and its sub-pages) never gives its exercises' command: `cargo test -p {exercises}`"),
+        ));
+    }
+    let has_recap = text.lines().any(|l| {
+        let l = l.trim_start();
+        let lower = l.to_ascii_lowercase();
+        l.starts_with('#') && (lower.contains("recap") || lower.contains("what we built"))
+    });
+    if !has_recap {
+        problems.push(problem(
+            ProblemKind::MissingRecap,
+            page,
+            0,
+            "the chapter (this page and its sub-pages) has no recap: end it with a `## Recap` \
+             section that says what we built, what it still cannot do, and what is next"
+                .into(),
         ));
     }
     let corrects_article = warning_boxes(text).iter().any(|(_, body)| {

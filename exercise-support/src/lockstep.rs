@@ -66,6 +66,16 @@ pub fn interleave<T>(n: usize, action: impl FnOnce() + 'static, body: impl FnOnc
     value
 }
 
+/// Runs the action [`interleave`] staged, now, if it has not run yet: for a
+/// test's fake that is about to block (a park), so the staged action happens
+/// while the thread sleeps instead of never.
+pub fn run_staged_now() {
+    let staged = INTERLEAVED.with(|staged| staged.borrow_mut().take());
+    if let Some(staged) = staged {
+        (staged.action)();
+    }
+}
+
 /// Counts one operation of this thread, running a staged action if it is due.
 fn count_operation() {
     let due = INTERLEAVED.with(|staged| {

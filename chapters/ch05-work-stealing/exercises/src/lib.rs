@@ -15,3 +15,4 @@ exercise!(
     "../solutions/steal_busiest.rs"
 );
 exercise!(idle_counts, "idle_counts", "../solutions/idle_counts.rs");
+exercise!(sleeper, "sleeper", "../solutions/sleeper.rs");

@@ -1,0 +1,77 @@
+// Wrong: never parks; it spins on the queue, burning a core while idle.
+
+use std::sync::atomic::Ordering;
+
+pub use ch05_work_stealing::park::Park;
+// std's atomic, except that the tests can stage the other side's actions
+// between two of your operations.
+use exercise_support::lockstep::AtomicUsize;
+
+/// One worker that sleeps when its queue is empty, and any number of
+/// pushers. The queue is a count of tasks, so only the protocol is left.
+pub struct Sleeper<P: Park> {
+    /// Tasks queued and not yet taken.
+    tasks: AtomicUsize,
+    /// 1 from the moment the worker announces that it will park until it
+    /// is awake again; 0 otherwise.
+    sleeping: AtomicUsize,
+    /// The worker parks as worker 0 of this `Park`.
+    park: P,
+}
+
+impl<P: Park> Sleeper<P> {
+    pub fn new(park: P) -> Self {
+        Sleeper {
+            tasks: AtomicUsize::new(0),
+            sleeping: AtomicUsize::new(0),
+            park,
+        }
+    }
+
+    pub fn park(&self) -> &P {
+        &self.park
+    }
+
+    /// The worker takes one task, if there is one.
+    pub fn take(&self) -> bool {
+        self.tasks
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+    }
+
+    /// A pusher queues one task, then wakes the worker if it sleeps or is
+    /// on its way to sleep.
+    pub fn push(&self) {
+        // Task first, then the look at the flag: a worker that announced
+        // after this look will see the task in its last look.
+        self.tasks.fetch_add(1, Ordering::SeqCst);
+        // `swap`: of several pushers, one unparks.
+        if self.sleeping.swap(0, Ordering::SeqCst) == 1 {
+            self.park.unpark(0);
+        }
+    }
+
+    /// The worker: returns once a task is queued (it does not take it),
+    /// parking while there is none, and never spinning.
+    pub fn wait_for_work(&self) {
+        loop {
+            if self.tasks.load(Ordering::SeqCst) > 0 {
+                return;
+            }
+            if self.tasks.load(Ordering::SeqCst) == 0 {
+                std::thread::yield_now();
+                continue;
+            }
+            // Announce first, look last: a push before the announcement is
+            // seen by the look below, and a push after it sees the flag.
+            self.sleeping.store(1, Ordering::SeqCst);
+            if self.tasks.load(Ordering::SeqCst) > 0 {
+                self.sleeping.store(0, Ordering::SeqCst);
+                return;
+            }
+            self.park.park(0);
+            // Woken (or a spurious return): awake again, and look again.
+            self.sleeping.store(0, Ordering::SeqCst);
+        }
+    }
+}

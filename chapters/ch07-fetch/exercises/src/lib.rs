@@ -12,3 +12,8 @@ use exercise_support::exercise;
 exercise!(limit, "limit", "../solutions/limit.rs");
 exercise!(retry, "retry", "../solutions/retry.rs");
 exercise!(deadline, "deadline", "../solutions/deadline.rs");
+exercise!(
+    abort_on_drop,
+    "abort_on_drop",
+    "../solutions/abort_on_drop.rs"
+);

@@ -106,6 +106,17 @@ impl std::task::Wake for Notify {
     }
 }
 
+/// A waker that reports the wake-up on a channel, then panics.
+struct PanickingWaker(Mutex<mpsc::Sender<()>>);
+
+impl std::task::Wake for PanickingWaker {
+    fn wake(self: Arc<Self>) {
+        // The test may have stopped listening; the panic is the point.
+        let _ = lock(&self.0).send(());
+        panic!("a waker that panics");
+    }
+}
+
 /// Counts its polls; ready on the first one, after sending its waker out.
 struct ReadyAtOnce {
     polls: Arc<AtomicUsize>,
@@ -325,6 +336,56 @@ macro_rules! reliability_suite {
                     // ANCHOR_END: panic_in_drop_end
                 });
             }
+
+            // ANCHOR: panicking_payload
+            /// A task panics with a payload whose `Drop` panics too. The
+            /// runtime reads the message on the worker and drops the
+            /// payload there. One worker, so a killed worker leaves the
+            /// next task unrun.
+            #[test]
+            fn a_panic_payload_that_panics_in_drop_does_not_kill_the_worker() {
+                testkit::timeout(|| {
+                    let rt = Runtime::new(1);
+                    let counter = DropCounter::new();
+                    let token = counter.token();
+                    let panicked = rt.spawn(async move {
+                        std::panic::panic_any(PanicOnDrop(token));
+                    });
+                    let error = rt.block_on(panicked).expect_err("the task panicked");
+                    assert!(error.is_panic());
+                    assert_eq!(counter.alive(), 0, "the payload was not dropped");
+                    // The worker is still there.
+                    assert_eq!(rt.block_on(rt.spawn(async { 7 })), Ok(7));
+                });
+            }
+            // ANCHOR_END: panicking_payload
+
+            // ANCHOR: panicking_join_waker
+            /// Whoever awaits a `JoinHandle` gives it a waker, and the
+            /// worker that finishes the task calls it: foreign code, which
+            /// may panic.
+            #[test]
+            fn a_join_waker_that_panics_does_not_kill_the_worker() {
+                testkit::timeout(|| {
+                    let rt = Runtime::new(1);
+                    let (go_tx, go_rx) = oneshot::channel::<()>();
+                    let mut handle = rt.spawn(async move {
+                        let _ = go_rx.await;
+                        7
+                    });
+                    let (woken_tx, woken_rx) = mpsc::channel();
+                    let waker = Waker::from(Arc::new(PanickingWaker(Mutex::new(woken_tx))));
+                    let first = Pin::new(&mut handle).poll(&mut Context::from_waker(&waker));
+                    assert!(first.is_pending(), "the task cannot have finished yet");
+                    go_tx.send(()).expect("the task is gone");
+                    woken_rx.recv().expect("the handle was never woken");
+                    // The worker is still there, and the output reached
+                    // the handle.
+                    assert_eq!(rt.block_on(rt.spawn(async { 8 })), Ok(8));
+                    assert_eq!(rt.block_on(handle), Ok(7));
+                });
+            }
+            // ANCHOR_END: panicking_join_waker
 
             // ANCHOR: ready_once
             /// Futures that return `Ready` and are then woken again, from

@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use crate::task::TaskId;
+use crate::task::{drop_payload, TaskId};
 
 /// Why a task gave no output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,10 +28,15 @@ enum JoinErrorKind {
 impl JoinError {
     /// Public for chapters whose join handles wait on work that is not one
     /// of this chapter's tasks (the blocking pool, the current-thread runtime).
+    ///
+    /// Keeps the message and drops the payload, catching a panic in the
+    /// payload's own `Drop`, so no caller has to.
     pub fn panic(id: TaskId, payload: Box<dyn Any + Send>) -> Self {
+        let message = panic_message(payload.as_ref());
+        drop_payload(payload);
         JoinError {
             id,
-            kind: JoinErrorKind::Panic(panic_message(payload.as_ref())),
+            kind: JoinErrorKind::Panic(message),
         }
     }
 

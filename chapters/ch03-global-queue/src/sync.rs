@@ -28,10 +28,10 @@ pub use loom::thread_local;
 // ANCHOR: lock
 /// Locks `mutex`, ignoring poisoning.
 ///
-/// A lock is poisoned only when a thread panics while holding it. The runtime
-/// runs user code (a task's `poll` and `drop`) inside `catch_unwind`, so a
-/// user panic never unwinds through one of our guards, and the data behind
-/// every lock stays consistent even if one did.
+/// A lock is poisoned only when a thread panics while holding it. User code
+/// (a poll, a user value's `Drop`, a `JoinHandle` waiter's waker) runs inside
+/// `catch_unwind`, so a user panic never unwinds through one of our guards,
+/// and the data behind every lock stays consistent even if one did.
 pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()

@@ -4,6 +4,7 @@
 //! The run queue holds it as a [`Task`] (the future's type erased), the waker
 //! is a pointer to it, and the [`JoinHandle`] reads the output from it.
 
+use std::any::Any;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
@@ -170,9 +171,11 @@ where
         // the last reference to the task happens to go: on a worker, that
         // panic would end the thread.
         drop_slot(&mut unwanted);
-        // Wake outside the lock: the waker may run arbitrary code.
+        // Wake outside the lock: the waker may run arbitrary code. It is
+        // the awaiting side's waker, not ours, so it may also panic; that
+        // panic is the waker's business and must not end this thread.
         if let Some(waker) = waker {
-            waker.wake();
+            catch_user_panic(|| waker.wake());
         }
     }
     // ANCHOR_END: finish
@@ -185,9 +188,29 @@ where
 /// is `unsafe` and leaves the slot holding a dropped value.) Assigning `None`
 /// still happens if the old value's drop panics, so the slot ends up empty.
 fn drop_slot<F>(slot: &mut Option<F>) {
-    let _ = catch_unwind(AssertUnwindSafe(|| *slot = None));
+    catch_user_panic(|| *slot = None);
 }
 // ANCHOR_END: drop_slot
+
+// ANCHOR: catch_user_panic
+/// Runs user code that is not a poll (a `Drop`, a foreign waker) so that a
+/// panic in it cannot unwind into the runtime: it is caught, and its
+/// payload dropped with [`drop_payload`].
+pub(crate) fn catch_user_panic(f: impl FnOnce()) {
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
+        drop_payload(payload);
+    }
+}
+
+/// Drops a panic payload. The payload is a user value too, and its `Drop`
+/// may panic in turn. The payload of that second panic is leaked rather
+/// than dropped: dropping it could panic again, and so on without end.
+pub(crate) fn drop_payload(payload: Box<dyn Any + Send>) {
+    if let Err(second) = catch_unwind(AssertUnwindSafe(|| drop(payload))) {
+        std::mem::forget(second);
+    }
+}
+// ANCHOR_END: catch_user_panic
 
 // ANCHOR: run
 impl<F> Runnable for TaskCell<F>

@@ -12,9 +12,20 @@
 //!   the calling thread: another thread's action, staged at an exact point.
 //!
 //! Otherwise (in an exercise's own code, in a runtime) it is a plain atomic.
+//! Under `RUSTFLAGS="--cfg loom"` it wraps loom's atomic instead, and
+//! [`fence`] is loom's, so an exercise's loom model (`tests/loom_<name>.rs`)
+//! explores the exercise's own operations.
 
 use std::cell::RefCell;
-use std::sync::atomic::{self, Ordering};
+use std::sync::atomic::Ordering;
+
+#[cfg(loom)]
+use loom::sync::atomic;
+#[cfg(not(loom))]
+use std::sync::atomic;
+
+/// `std::sync::atomic::fence`, or loom's under `--cfg loom`.
+pub use atomic::fence;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 /// Threads that take their atomic operations in rounds: nobody starts its
@@ -174,11 +185,17 @@ fn step() {
 
 /// `std::sync::atomic::AtomicUsize`, whose every operation is one step of
 /// the calling thread's [`Lockstep`], if it joined one.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct AtomicUsize(atomic::AtomicUsize);
 
+impl Default for AtomicUsize {
+    fn default() -> Self {
+        AtomicUsize::new(0)
+    }
+}
+
 impl AtomicUsize {
-    pub const fn new(value: usize) -> AtomicUsize {
+    pub fn new(value: usize) -> AtomicUsize {
         AtomicUsize(atomic::AtomicUsize::new(value))
     }
 

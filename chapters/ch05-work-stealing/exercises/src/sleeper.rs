@@ -3,9 +3,10 @@
 use std::sync::atomic::Ordering;
 
 pub use ch05_work_stealing::park::Park;
-// std's atomic, except that the tests can stage the other side's actions
-// between two of your operations.
-use exercise_support::lockstep::AtomicUsize;
+// std's atomic and fence, except that the tests can stage the other side's
+// actions between two of your operations (and that under `--cfg loom` they
+// are loom's).
+use exercise_support::lockstep::{fence, AtomicUsize};
 
 /// One worker that sleeps when its queue is empty, and any number of
 /// pushers. The queue is a count of tasks, so only the protocol is left.
@@ -43,7 +44,8 @@ impl<P: Park> Sleeper<P> {
     /// on its way to sleep.
     pub fn push(&self) {
         // TODO: update `self.tasks` and `self.sleeping`, and unpark worker 0
-        // when it needs it.
+        // when it needs it. Which orderings (or `fence`s) make it safe?
+        let _ = fence;
         todo!("Exercise 5.3 (sleeper): see the book, Chapter 5, \"Exercise 5.3: Going to sleep without missing a wake-up\"")
     }
 

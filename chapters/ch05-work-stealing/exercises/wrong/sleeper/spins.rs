@@ -3,9 +3,10 @@
 use std::sync::atomic::Ordering;
 
 pub use ch05_work_stealing::park::Park;
-// std's atomic, except that the tests can stage the other side's actions
-// between two of your operations.
-use exercise_support::lockstep::AtomicUsize;
+// std's atomic and fence, except that the tests can stage the other side's
+// actions between two of your operations (and that under `--cfg loom` they
+// are loom's).
+use exercise_support::lockstep::{fence, AtomicUsize};
 
 /// One worker that sleeps when its queue is empty, and any number of
 /// pushers. The queue is a count of tasks, so only the protocol is left.
@@ -45,6 +46,10 @@ impl<P: Park> Sleeper<P> {
         // Task first, then the look at the flag: a worker that announced
         // after this look will see the task in its last look.
         self.tasks.fetch_add(1, Ordering::SeqCst);
+        // The write above and the read below must not be reordered; the
+        // worker's fence is the other half (the chapter's `Idle` does the
+        // same).
+        fence(Ordering::SeqCst);
         // `swap`: of several pushers, one unparks.
         if self.sleeping.swap(0, Ordering::SeqCst) == 1 {
             self.park.unpark(0);
@@ -65,6 +70,7 @@ impl<P: Park> Sleeper<P> {
             // Announce first, look last: a push before the announcement is
             // seen by the look below, and a push after it sees the flag.
             self.sleeping.store(1, Ordering::SeqCst);
+            fence(Ordering::SeqCst);
             if self.tasks.load(Ordering::SeqCst) > 0 {
                 self.sleeping.store(0, Ordering::SeqCst);
                 return;

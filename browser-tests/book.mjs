@@ -42,14 +42,23 @@ function parseArgs(argv) {
 
 // `[Title](path.md)` links, skipping drafts `[Title]()` and external links:
 // the same pages mdbook builds, in the order its next/previous links follow.
+// A nested entry (a sub-page, indented under its chapter) records the page it
+// sits under as `parent`.
 function summaryPages(summaryText) {
   const pages = [];
+  const open = []; // entries that may still have sub-pages: { indent, page }
   for (const line of summaryText.split('\n')) {
+    const indent = line.length - line.trimStart().length;
     for (const m of line.matchAll(/\[([^\]]*)\]\(([^)]*)\)/g)) {
       const target = m[2].trim().split('#')[0];
       if (!target || target.includes('://') || !target.endsWith('.md')) continue;
       const md = target.replace(/^\.\//, '');
-      pages.push({ title: m[1].trim(), md, html: md.replace(/\.md$/, '.html'), name: md.replace(/\.md$/, '') });
+      const page = { title: m[1].trim(), md, html: md.replace(/\.md$/, '.html'), name: md.replace(/\.md$/, '') };
+      const listed = /^\s*[-*] /.test(line);
+      while (listed && open.length && open[open.length - 1].indent >= indent) open.pop();
+      if (listed && open.length) page.parent = open[open.length - 1].page.html;
+      if (listed) open.push({ indent, page });
+      pages.push(page);
     }
   }
   return pages;
@@ -461,6 +470,7 @@ async function runChecks(browser, origin, pages, opts) {
 
   await checkSearch(browser, origin, pages);
   await checkNavigation(browser, origin, pages);
+  await checkSidebar(browser, origin, pages, seen);
   await checkPrint(browser, origin, pages, seen, opts);
 }
 
@@ -533,6 +543,60 @@ async function checkNavigation(context, origin, pages) {
   }
 }
 
+// A split chapter's sub-pages (nested entries in SUMMARY.md) are listed in
+// the sidebar under their chapter's own entry, visible without unfolding
+// anything, and clicking one there opens that page. One tab walks them all
+// through the sidebar, as a reader would.
+async function checkSidebar(context, origin, pages, seen) {
+  const nested = pages.filter((p) => p.parent);
+  await check(`the sidebar shows the ${nested.length} sub-pages under their pages, and opens each`, async () => {
+    // This book has split chapters: none found means the SUMMARY parsing
+    // broke, not that there is nothing to check.
+    if (nested.length === 0) return ['SUMMARY.md has no nested entries (was the book un-split?)'];
+    const { page, trouble } = await open(context, `${origin}/${pages[0].html}`);
+    page.expectAborts = true;
+    const problems = [];
+    try {
+      for (const p of nested) {
+        const where = await page.evaluate(
+          ({ child, parent }) => {
+            const path = (a) => new URL(a.href).pathname.replace(/^\//, '');
+            const link = [...document.querySelectorAll('.sidebar a')].find((a) => path(a) === child);
+            if (!link) return 'is not in the sidebar';
+            const box = link.getBoundingClientRect();
+            if (box.width === 0 || box.height === 0) return 'is in the sidebar but not visible';
+            const list = link.closest('li.chapter-item')?.parentElement;
+            const above = list?.classList.contains('section') ? list.parentElement?.closest('li.chapter-item') : null;
+            const parentLink = above?.querySelector('a');
+            if (!parentLink) return 'is in the sidebar, but not nested under any entry';
+            if (path(parentLink) !== parent) return `is nested under ${path(parentLink)}, not under ${parent}`;
+            // Several entries share a title ("Exercises"): mark this one to click.
+            for (const a of document.querySelectorAll('[data-sidebar-check]')) a.removeAttribute('data-sidebar-check');
+            link.setAttribute('data-sidebar-check', '');
+            return null;
+          },
+          { child: p.html, parent: p.parent },
+        );
+        if (where) {
+          problems.push(`${p.html} ${where}`);
+          continue;
+        }
+        const before = page.url();
+        await page.locator('.sidebar a[data-sidebar-check]').click();
+        await page.waitForURL((u) => u.href !== before, { waitUntil: 'load', timeout: 15_000 });
+        const at = new URL(page.url()).pathname.replace(/^\//, '');
+        const h1 = await page.$$eval('main h1', (hs) => hs.map((h) => h.textContent.trim()));
+        const expected = seen.get(p.html)?.h1[0];
+        if (at !== p.html) problems.push(`clicking "${p.title}" in the sidebar opened ${at}, not ${p.html}`);
+        else if (expected && h1[0] !== expected) problems.push(`${p.html} opened with the title "${h1[0]}", not "${expected}"`);
+      }
+      return [...problems, ...trouble];
+    } finally {
+      await page.close();
+    }
+  });
+}
+
 // print.html is the whole book on one page: every chapter's title must be on
 // it, with its code and diagrams.
 async function checkPrint(context, origin, pages, seen, opts) {
@@ -559,11 +623,14 @@ async function checkPrint(context, origin, pages, seen, opts) {
   });
 }
 
-// A hung browser must not hang CI: the whole run gets ten minutes.
+// A hung browser must not hang CI: the whole run gets twenty minutes. (The
+// book has about forty pages, each opened three times; on a busy two-core
+// machine a page can take ten seconds, and ten minutes ran out in a run that
+// was not hung.)
 const watchdog = setTimeout(() => {
-  console.log('browser: FAILED: still running after 10 minutes; giving up');
+  console.log('browser: FAILED: still running after 20 minutes; giving up');
   process.exit(1);
-}, 10 * 60_000);
+}, 20 * 60_000);
 watchdog.unref();
 
 main().then(

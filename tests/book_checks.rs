@@ -367,6 +367,14 @@ fn an_unbuilt_book_is_not_a_clean_one() {
 // ---------------------------------------------------------------------------
 // Chapter pages: source folder, commands, the warning box about the article
 
+/// The packages a chapter 1 test book's commands may name.
+fn chapter_packages() -> BTreeSet<String> {
+    ["ch01-blocking", "ch01-exercises"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
 /// A book with one chapter page, `ch01-blocking.md`, holding `body`.
 fn chapter_book(body: &str) -> Vec<Problem> {
     let dir = scratch("chapter");
@@ -376,10 +384,7 @@ fn chapter_book(body: &str) -> Vec<Problem> {
         "- [Blocking](ch01-blocking.md)\n",
     );
     write(&dir.join("book/ch01-blocking.md"), body);
-    let packages: BTreeSet<String> = ["ch01-blocking", "ch01-exercises"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let packages = chapter_packages();
     let all = check_sources_with(&dir.join("book"), &packages, &Limits::STRICT);
     let _ = fs::remove_dir_all(&dir);
     all
@@ -604,10 +609,7 @@ fn a_split_chapter_states_its_folder_commands_and_box_once_across_its_pages() {
     );
     let sub = GOOD_CHAPTER.replace("$ cargo run -p ch01-blocking", "$ ls");
     write(&dir.join("book/ch01-blocking/more.md"), &sub);
-    let packages: BTreeSet<String> = ["ch01-blocking", "ch01-exercises"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let packages = chapter_packages();
     let whole = check_sources_with(&dir.join("book"), &packages, &Limits::STRICT);
     // Without the sub-page the main page alone is missing three things,
     // reported on the main page.

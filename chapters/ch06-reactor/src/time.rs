@@ -8,8 +8,8 @@
 use std::cmp::Ordering as CmpOrdering;
 use std::collections::BinaryHeap;
 use std::fmt;
-use std::future::{poll_fn, Future};
-use std::pin::{pin, Pin};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
@@ -283,7 +283,6 @@ fn far_future() -> Instant {
     Instant::now() + Duration::from_secs(86_400 * 365 * 30)
 }
 
-// ANCHOR: timeout
 /// The error of [`timeout`]: the future did not finish in time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Elapsed(());
@@ -302,24 +301,61 @@ impl From<Elapsed> for std::io::Error {
     }
 }
 
-/// Runs `future`, giving up after `duration`. The future is polled first,
-/// so one that is ready straight away wins even with a zero duration. On
-/// timeout the future is dropped, which cancels it.
+// ANCHOR: timeout
+/// Runs `future`, giving up after `duration`, counted from this call (as
+/// in tokio), not from the first poll. The future is polled first, so one
+/// that is ready straight away wins even with a zero duration. On timeout
+/// the future is dropped, which cancels it.
 ///
 /// # Panics
 /// When polled outside a `ch06_reactor::Runtime` and it has to wait.
-pub async fn timeout<F: Future>(duration: Duration, future: F) -> Result<F::Output, Elapsed> {
-    let mut future = pin!(future);
-    let mut sleep = sleep(duration);
-    poll_fn(|cx| {
-        if let Poll::Ready(output) = future.as_mut().poll(cx) {
+pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
+    Timeout {
+        future,
+        sleep: sleep(duration),
+    }
+}
+
+/// The future returned by [`timeout`].
+pub struct Timeout<F> {
+    future: F,
+    /// Its deadline was computed by `timeout`; the timer is registered on
+    /// the first poll that has to wait.
+    sleep: Sleep,
+}
+
+impl<F: Future> Future for Timeout<F> {
+    type Output = Result<F::Output, Elapsed>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // SAFETY: `future` is pinned because `self` is: we never move it
+        // out, hand out a `&mut` to it, or implement `Drop` for `Timeout`.
+        // `sleep` is `Unpin`, so a plain `&mut` to it is fine.
+        let (future, sleep) = unsafe {
+            let this = self.get_unchecked_mut();
+            (Pin::new_unchecked(&mut this.future), &mut this.sleep)
+        };
+        if let Poll::Ready(output) = future.poll(cx) {
             return Poll::Ready(Ok(output));
         }
-        Pin::new(&mut sleep).poll(cx).map(|()| Err(Elapsed(())))
-    })
-    .await
+        Pin::new(sleep).poll(cx).map(|()| Err(Elapsed(())))
+    }
 }
 // ANCHOR_END: timeout
+
+impl<F> Timeout<F> {
+    pub fn deadline(&self) -> Instant {
+        self.sleep.deadline()
+    }
+}
+
+impl<F> fmt::Debug for Timeout<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Timeout")
+            .field("deadline", &self.deadline())
+            .finish_non_exhaustive()
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -235,3 +235,41 @@ fn a_sleep_that_outlives_its_runtime_panics_instead_of_hanging() {
         .unwrap_or_default();
     assert!(message.contains("shut down"), "{message}");
 }
+
+/// Pending on its first poll (waking its task at once), ready on the next.
+#[derive(Default)]
+struct ReadyOnSecondPoll {
+    polled: bool,
+}
+
+impl Future for ReadyOnSecondPoll {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.polled {
+            return Poll::Ready(());
+        }
+        self.polled = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+#[test]
+fn a_timeout_counts_from_the_call_not_from_the_first_poll() {
+    // As in tokio, the deadline is set when `timeout` is called. The future
+    // is first polled after its deadline has passed, so it gets one poll and
+    // then the timeout fires, although the inner future would be ready on
+    // its second poll. A clock started at the first poll would let it win.
+    let result = testkit::timeout(|| {
+        let rt = Runtime::new(1);
+        rt.block_on(async {
+            let timed = timeout(Duration::from_millis(20), ReadyOnSecondPoll::default());
+            sleep(Duration::from_millis(40)).await;
+            timed.await
+        })
+    });
+    assert!(
+        result.is_err(),
+        "the deadline passed before the first poll, yet the future got a second poll"
+    );
+}

@@ -36,6 +36,12 @@ pub struct ReactorPark {
 
 const NOBODY: usize = usize::MAX;
 
+/// Set only by `tests/loom_reactor_park.rs`, in a child process: makes
+/// `decline_hand_over` do nothing, to show that its model finds the lost
+/// hand-over.
+#[cfg(loom)]
+pub static SKIP_DECLINE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 struct Slot {
     /// The unpark token: set by `unpark`, consumed by `park`. An unpark that
     /// arrives before the park is kept here, so it is never lost.
@@ -87,6 +93,11 @@ impl ReactorPark {
         // sees `holder` free and takes the reactor itself. With plain loads
         // both could read stale values, and the reactor would be left
         // unwatched while a worker sleeps.
+        self.pass_on(index);
+    }
+
+    /// Hands the reactor to a sleeper, if there is one.
+    fn pass_on(&self, index: usize) {
         if self.sleepers.fetch_add(0, Ordering::AcqRel) > 0 {
             self.hand_over(index);
         }
@@ -95,6 +106,19 @@ impl ReactorPark {
     // ANCHOR_END: try_enter
 
     // ANCHOR: hand_over
+    /// This worker was handed the reactor, but returns without taking it:
+    /// it was unparked too, and has tasks to run. It is no longer a sleeper
+    /// the next leaver could find, so it passes the hand-over on, as if it
+    /// had left the reactor itself.
+    fn decline_hand_over(&self, index: usize) {
+        // The bug this step fixes, for the loom model that must find it.
+        #[cfg(loom)]
+        if SKIP_DECLINE.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        self.pass_on(index);
+    }
+
     fn hand_over(&self, from: usize) {
         let workers = self.slots.len();
         for offset in 1..workers {
@@ -150,10 +174,16 @@ impl Park for ReactorPark {
     // ANCHOR: park
     fn park(&self, index: usize) {
         let slot = &self.slots[index];
+        // Handed the reactor on the last trip round the loop.
+        let mut handed = false;
         loop {
             // Acquire: the unparker's work (a pushed task) is visible to us.
             if slot.notified.swap(false, Ordering::AcqRel) {
-                return; // an unpark came first: consume it instead of sleeping
+                // An unpark came first: consume it instead of sleeping.
+                if handed {
+                    self.decline_hand_over(index);
+                }
+                return;
             }
             if self.try_enter(index) {
                 // We are published as the holder; an unpark that set our
@@ -186,11 +216,15 @@ impl Park for ReactorPark {
                 }
                 sleeper = wait(&slot.condvar, sleeper);
             };
+            handed = sleeper.handoff;
             sleeper.sleeping = false;
             sleeper.handoff = false;
             self.sleepers.fetch_sub(1, Ordering::AcqRel);
             drop(sleeper);
             if notified {
+                if handed {
+                    self.decline_hand_over(index);
+                }
                 return;
             }
             // Handed the reactor, or it is free: back to the top to take it.

@@ -167,6 +167,86 @@ fn leaving_the_reactor_hands_it_to_a_sleeping_worker() {
 }
 // ANCHOR_END: hand_over
 
+// ANCHOR: hand_over_unparked
+/// Three workers; 0 and 1 are unparked at once, so 0 may leave the reactor
+/// and hand it to 1 just as 1 wakes for its own task. Then 1 must pass the
+/// hand-over on: 2 still sleeps, and a socket that becomes ready later
+/// needs somebody in the reactor. Otherwise loom reports a deadlock.
+fn hand_over_to_an_unparked_worker() {
+    let park = std::sync::Arc::new(ReactorPark::new(3));
+    let woken = Arc::new(Gate::default());
+    // Workers 0 and 1 park once: their unpark gives them work, and they
+    // return to the scheduler with it.
+    let workers: Vec<_> = (0..2)
+        .map(|index| {
+            let park = park.clone();
+            thread::spawn(move || park.park(index))
+        })
+        .collect();
+    let worker_2 = {
+        let (park, woken) = (park.clone(), woken.clone());
+        thread::spawn(move || {
+            while !woken.is_open() {
+                park.park(2);
+            }
+        })
+    };
+    let unparker = {
+        let park = park.clone();
+        thread::spawn(move || park.unpark(1))
+    };
+    park.unpark(0);
+    unparker.join().unwrap();
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    // Workers 0 and 1 are off running tasks; a socket becomes ready.
+    park.reactor().deliver(gate_waker(&woken));
+    woken.wait();
+    park.unpark(2);
+    worker_2.join().unwrap();
+}
+// ANCHOR_END: hand_over_unparked
+
+#[test]
+fn a_hand_over_to_an_unparked_worker_is_passed_on() {
+    check(
+        "hand-over to an unparked worker",
+        hand_over_to_an_unparked_worker,
+    );
+}
+
+/// The same model on `park.rs` without `decline_hand_over`: loom must find
+/// the lost hand-over. A deadlock found by loom aborts the process (loom's
+/// threads panic again while they unwind), so the model runs in a child
+/// process: this test binary, started again on this test alone.
+#[test]
+fn loom_finds_the_lost_hand_over_without_the_decline() {
+    const CHILD: &str = "CH06_LOOM_SKIP_DECLINE";
+    if std::env::var_os(CHILD).is_some() {
+        park::SKIP_DECLINE.store(true, std::sync::atomic::Ordering::Relaxed);
+        loom::model(hand_over_to_an_unparked_worker);
+        return;
+    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let child = std::process::Command::new(exe)
+        .args([
+            "--exact",
+            "loom_finds_the_lost_hand_over_without_the_decline",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env(CHILD, "1")
+        .output()
+        .expect("starting the test binary again");
+    let stderr = String::from_utf8_lossy(&child.stderr);
+    assert!(
+        !child.status.success() && stderr.contains("deadlock"),
+        "loom should find the lost hand-over without decline_hand_over; \
+         the child said:\n{stderr}"
+    );
+}
+
 /// A task that waits for a (stand-in) socket to become ready.
 struct WaitReadable {
     ready: Arc<AtomicBool>,

@@ -15,7 +15,9 @@
 //! not model `SeqCst` loads and stores, can check all of it
 //! (`tests/loom_reactor_park.rs`).
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
+use std::task::Waker;
 
 use ch03_global_queue::sync::{lock, wait, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering};
 use ch05_work_stealing::park::Park;
@@ -136,9 +138,7 @@ impl ReactorPark {
     fn turn_and_wake(&self, index: usize, wait: Wait) {
         let wakers = self.reactor.turn(wait);
         self.leave(index);
-        for waker in wakers {
-            waker.wake();
-        }
+        wake_all(wakers);
     }
     // ANCHOR_END: hand_over
 }
@@ -146,9 +146,27 @@ impl ReactorPark {
 impl Drop for ReactorPark {
     /// The scheduler, and with it the runtime, is gone.
     fn drop(&mut self) {
-        self.reactor.shutdown();
+        wake_all(self.reactor.shutdown());
     }
 }
+
+// ANCHOR: wake_all
+/// Calls wakers that belong to others. A waker is user code (a task's, or
+/// a foreign executor's), and it may panic; the panic must not kill the
+/// worker that calls it, nor cost the wakers after it their wake-up. So,
+/// like chapter 3 with a task's `poll`, we catch it and let it go: the panic
+/// hook has printed it already.
+fn wake_all(wakers: Vec<Waker>) {
+    for waker in wakers {
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| waker.wake())) {
+            // The payload is user data too, and its `drop` may panic.
+            if let Err(again) = catch_unwind(AssertUnwindSafe(|| drop(payload))) {
+                std::mem::forget(again);
+            }
+        }
+    }
+}
+// ANCHOR_END: wake_all
 
 impl Park for ReactorPark {
     fn new(workers: usize) -> Self {
@@ -412,6 +430,73 @@ mod tests {
             }
             park.unpark(1);
             w1.join().expect("worker 1");
+        });
+    }
+
+    /// A waker that, when called, uses the reactor the way a task's code
+    /// may: registers and deregisters a socket, and adds a timer.
+    struct ReEnters {
+        reactor: Arc<Reactor>,
+        woken: std::sync::atomic::AtomicUsize,
+    }
+
+    impl std::task::Wake for ReEnters {
+        fn wake(self: Arc<Self>) {
+            let mut socket =
+                mio::net::TcpListener::bind("127.0.0.1:0".parse().expect("addr")).expect("bind");
+            let (token, _) = self
+                .reactor
+                .register(&mut socket, mio::Interest::READABLE)
+                .expect("register");
+            self.reactor.deregister(&mut socket, token);
+            let (_, waker) = counting_waker();
+            let entry = self.reactor.add_timer(Instant::now(), waker);
+            self.reactor.cancel_timer(&entry);
+            self.woken.fetch_add(1, O::SeqCst);
+        }
+    }
+
+    #[test]
+    fn a_waker_may_re_enter_the_reactor() {
+        // Wakers are called once the reactor is given up and none of its
+        // locks is held; called under one, this waker would deadlock.
+        testkit::timeout(|| {
+            let park = ReactorPark::new(1);
+            let waker = Arc::new(ReEnters {
+                reactor: park.reactor().clone(),
+                woken: Default::default(),
+            });
+            let _entry = park
+                .reactor()
+                .add_timer(Instant::now(), std::task::Waker::from(waker.clone()));
+            while waker.woken.load(O::SeqCst) == 0 {
+                park.park(0);
+            }
+        });
+    }
+
+    #[test]
+    fn a_panicking_waker_neither_kills_the_worker_nor_loses_other_wake_ups() {
+        struct Panics;
+        impl std::task::Wake for Panics {
+            fn wake(self: Arc<Self>) {
+                panic!("a waker that panics (on purpose, in a test)");
+            }
+        }
+        testkit::timeout(|| {
+            let park = ReactorPark::new(1);
+            let due = Instant::now();
+            // Same deadline: the panicking waker fires first.
+            let _bad = park
+                .reactor()
+                .add_timer(due, std::task::Waker::from(Arc::new(Panics)));
+            let (fired, waker) = counting_waker();
+            let _good = park.reactor().add_timer(due, waker);
+            while fired.load(O::SeqCst) == 0 {
+                park.park(0);
+            }
+            // The worker is still in one piece and may take the reactor again.
+            assert_eq!(park.holder.load(O::SeqCst), NOBODY);
         });
     }
 }

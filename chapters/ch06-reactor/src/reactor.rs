@@ -192,8 +192,9 @@ impl Reactor {
     // ANCHOR: turn
     /// Waits for events (or not, per `wait`), records readiness, fires due
     /// timers, and returns the wakers to call. The caller calls them after
-    /// it has given the reactor up: a waker may run a scheduler, which may
-    /// want to wake the very worker that is turning the reactor.
+    /// it has given the reactor up: a waker is code we do not control, and
+    /// it may use the reactor (register a socket, add or drop a timer),
+    /// which would deadlock on a lock that this turn still held.
     pub fn turn(&self, wait: Wait) -> Vec<Waker> {
         let mut driver = lock(&self.driver);
         let Driver { poll, events } = &mut *driver;
@@ -272,23 +273,23 @@ impl Reactor {
     // ANCHOR: shutdown
     /// The runtime is gone and nobody will turn the reactor again. A socket
     /// or a timer can outlive its runtime (a stream returned from
-    /// `block_on`); rather than let it wait for ever, wake everything that
-    /// waits. Sockets then report an error, timers panic.
-    pub fn shutdown(&self) {
+    /// `block_on`); rather than let it wait for ever, everything that waits
+    /// must be woken: this returns the wakers, for the caller to call with
+    /// no lock held (as after a turn). Sockets then report an error, timers
+    /// panic.
+    pub fn shutdown(&self) -> Vec<Waker> {
         self.shut_down.store(true, Ordering::SeqCst);
         let sources: Vec<Arc<ScheduledIo>> = lock(&self.sources)
             .slots
             .iter()
             .filter_map(|slot| slot.io.clone())
             .collect();
-        for io in sources {
-            io.shutdown();
-        }
         let mut wakers = Vec::new();
-        lock(&self.timers).take_wakers(&mut wakers);
-        for waker in wakers {
-            waker.wake();
+        for io in sources {
+            io.shutdown(&mut wakers);
         }
+        lock(&self.timers).take_wakers(&mut wakers);
+        wakers
     }
     // ANCHOR_END: shutdown
 

@@ -140,7 +140,7 @@ impl ScheduledIo {
     // ANCHOR: set_readiness
     /// The reactor got an event: record the edge, bump the tick, and hand
     /// back the wakers of the directions that became ready. The caller wakes
-    /// them once it has let go of the reactor.
+    /// them once it has let go of the reactor and its locks.
     pub fn set_readiness(&self, ready: Ready, wakers: &mut Vec<Waker>) {
         let bits = (if ready.readable { READABLE } else { 0 })
             | (if ready.writable { WRITABLE } else { 0 });
@@ -212,18 +212,13 @@ impl ScheduledIo {
     }
 
     /// The reactor is going away: mark the source so that no task waits on
-    /// it again, and wake the tasks that wait now so they find out.
-    pub fn shutdown(&self) {
+    /// it again, and hand back the wakers of the tasks that wait now, to be
+    /// woken so they find out.
+    pub fn shutdown(&self, wakers: &mut Vec<Waker>) {
         self.readiness.fetch_or(SHUTDOWN, Ordering::AcqRel);
-        let mut wakers = Vec::new();
-        {
-            let mut waiters = lock(&self.waiters);
-            waiters.reader.take_into(&mut wakers);
-            waiters.writer.take_into(&mut wakers);
-        }
-        for waker in wakers {
-            waker.wake();
-        }
+        let mut waiters = lock(&self.waiters);
+        waiters.reader.take_into(wakers);
+        waiters.writer.take_into(wakers);
     }
 }
 

@@ -70,9 +70,11 @@ mod reactor {
             self.changed.notify_all();
         }
 
-        pub fn shutdown(&self) {
-            lock(&self.state).shut_down = true;
+        pub fn shutdown(&self) -> Vec<Waker> {
+            let mut state = lock(&self.state);
+            state.shut_down = true;
             self.changed.notify_all();
+            std::mem::take(&mut state.ready)
         }
 
         /// A socket became ready: the next turn returns `waker`.

@@ -273,3 +273,33 @@ fn a_timeout_counts_from_the_call_not_from_the_first_poll() {
         "the deadline passed before the first poll, yet the future got a second poll"
     );
 }
+
+#[test]
+fn a_panicking_waker_does_not_kill_the_worker() {
+    // A task polls a sleep with a waker of its own making that panics when
+    // woken (a buggy combinator, say), keeps the sleep, and then sleeps
+    // properly. The worker that fires the first timer calls the panicking
+    // waker; it must survive, or nobody is left to fire the second timer.
+    struct Panics;
+    impl Wake for Panics {
+        fn wake(self: Arc<Self>) {
+            panic!("a waker that panics (on purpose, in a test)");
+        }
+    }
+    let out = testkit::timeout(|| {
+        let rt = Runtime::new(1);
+        rt.block_on(async {
+            spawn(async {
+                let mut trap = sleep(Duration::from_millis(5));
+                let panics = Waker::from(Arc::new(Panics));
+                let polled = Pin::new(&mut trap).poll(&mut Context::from_waker(&panics));
+                assert!(polled.is_pending());
+                sleep(Duration::from_millis(30)).await;
+                drop(trap);
+                7
+            })
+            .await
+        })
+    });
+    assert_eq!(out.expect("the task"), 7);
+}

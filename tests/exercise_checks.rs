@@ -552,6 +552,16 @@ fn hints_are_the_numbered_sections_in_order() {
 }
 
 #[test]
+fn the_anchor_marks_the_book_includes_hints_by_are_not_shown() {
+    let text = "## Hint 1\n<!-- ANCHOR: hint1 -->\nPoll both.\n<!-- ANCHOR_END: hint1 -->\n\n\
+                ## Hint 2\n<!-- ANCHOR: hint2 -->\nBox::pin.\n<!-- ANCHOR_END: hint2 -->\n";
+    assert_eq!(
+        parse_hints(text).expect("valid"),
+        ["Poll both.", "Box::pin."]
+    );
+}
+
+#[test]
 fn badly_numbered_or_empty_hints_are_errors() {
     let skipped = parse_hints("## Hint 1\na\n## Hint 3\nc\n").expect_err("2 is missing");
     assert!(skipped.contains("Hint 2"), "{skipped}");

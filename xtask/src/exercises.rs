@@ -363,7 +363,9 @@ pub fn judge_variant(test: &str, output: &str) -> VariantVerdict {
 }
 
 /// The `## Hint N` sections of a hints file, in order, without their
-/// headings. Text before the first hint (a title) is not a hint.
+/// headings and without whole-line HTML comments (the `<!-- ANCHOR: hint1 -->`
+/// marks the book includes them by). Text before the first hint (a title)
+/// is not a hint.
 ///
 /// # Errors
 ///
@@ -389,6 +391,12 @@ pub fn parse_hints(text: &str) -> Result<Vec<String>, String> {
             }
             current = Some(String::new());
         } else if let Some(hint) = current.as_mut() {
+            // `<!-- ANCHOR: hint1 -->` marks let the book include a hint;
+            // they are not part of what the reader is told.
+            let t = line.trim();
+            if t.starts_with("<!--") && t.ends_with("-->") {
+                continue;
+            }
             hint.push_str(line);
             hint.push('\n');
         }

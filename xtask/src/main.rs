@@ -36,6 +36,7 @@ commands:
                  (installs Debian's chromium and browser-tests/node_modules
                  when missing)
   loom           every chapter's tests/loom*.rs, with --cfg loom, in target/loom
+  loom NAME      an exercise's loom model (tests/loom_NAME.rs) against your code
   bench [ARGS]   cargo run --release -p bench -- ARGS (--quick: the smoke run)";
 
 fn main() -> ExitCode {
@@ -57,6 +58,7 @@ fn main() -> ExitCode {
         ["check-book"] => check_book(&ctx).map_err(|p| book_failure(&p)),
         ["browser"] => cmd_browser(&ctx),
         ["loom"] => cmd_loom(&ctx),
+        ["loom", name] => cmd_loom_exercise(&ctx, name),
         ["bench", rest @ ..] => cmd_bench(&ctx, rest),
         ["help"] | ["--help"] | ["-h"] => {
             println!("{USAGE}");
@@ -672,6 +674,13 @@ fn cmd_exercises(ctx: &Ctx) -> Result<(), String> {
                 ex.skeleton().display(),
                 ex.test_command()
             );
+            if ex.loom_test(&ctx.root).is_some() {
+                println!(
+                    "      Then its loom model, which tries every interleaving: \
+                     `cargo xtask loom {}`",
+                    ex.name
+                );
+            }
             println!(
                 "      Stuck? `cargo xtask hint {0}`. Re-run on every save: `cargo xtask watch {0}`.",
                 ex.name
@@ -840,13 +849,28 @@ fn cmd_watch(ctx: &Ctx, query: Option<&str>) -> Result<(), String> {
         );
         let mut cmd = ctx.cargo();
         cmd.args(["test", "-p", &ex.package, "--test", &ex.name]);
-        let done = match run::capture(&mut cmd, &ctx.scratch, true) {
+        let mut done = match run::capture(&mut cmd, &ctx.scratch, true) {
             Ok(out) => exercises::is_done(&testoutput::parse(&out.output), &ex.name),
             Err(e) => {
                 println!("xtask: {e}");
                 false
             }
         };
+        // The races are the loom model's to find: run it once the tests pass.
+        if let (true, Some(loom_test)) = (done, ex.loom_test(&ctx.root)) {
+            println!(
+                "\nxtask: the tests pass; now the loom model, `cargo xtask loom {}`",
+                ex.name
+            );
+            let mut cmd = loom_cmd(ctx, ex, &loom_test);
+            done = match run::capture(&mut cmd, &ctx.scratch, true) {
+                Ok(out) => exercises::is_done(&testoutput::parse(&out.output), &loom_test),
+                Err(e) => {
+                    println!("xtask: {e}");
+                    false
+                }
+            };
+        }
         if done && query.is_none() && index + 1 < all.len() {
             println!("\nxtask: {} done! On to the next one.", ex.short_title());
             index += 1;
@@ -965,6 +989,28 @@ fn cmd_loom(ctx: &Ctx) -> Result<(), String> {
     } else {
         Err(format!("loom failed: {}", failed.join(", ")))
     }
+}
+
+/// `cargo xtask loom <exercise>`: the exercise's loom model against the
+/// reader's own code (the skeleton they edit).
+fn cmd_loom_exercise(ctx: &Ctx, query: &str) -> Result<(), String> {
+    let all = exercises::discover(&ctx.root)?;
+    let ex = exercises::find(&all, query)?;
+    let Some(loom_test) = ex.loom_test(&ctx.root) else {
+        return Err(format!(
+            "{} has no loom model (no tests/loom_{}.rs); run `{}`",
+            ex.name,
+            ex.name,
+            ex.test_command()
+        ));
+    };
+    let mut cmd = loom_cmd(ctx, ex, &loom_test);
+    println!(
+        "xtask: running RUSTFLAGS=\"--cfg loom\" LOOM_MAX_PREEMPTIONS=2 \
+         CARGO_TARGET_DIR=target/loom {}",
+        run::describe(&cmd)
+    );
+    run_checked(&mut cmd, &format!("the loom model of {}", ex.name))
 }
 
 // ---------------------------------------------------------------------------

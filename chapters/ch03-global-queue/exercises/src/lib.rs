@@ -1,5 +1,6 @@
-//! Exercises for Chapter 3. Run `cargo test -p ch03-exercises`; each test file
-//! checks one exercise. The reference solutions build with
+//! Exercises for Chapter 3. Run one with
+//! `cargo test -p ch03-exercises --test <name>`, and its loom model with
+//! `cargo xtask loom <name>`. The reference solutions build with
 //! `--features solution`.
 //!
 //! A wrong solution (a plausible mistake, in `wrong/<exercise>/`) builds
@@ -9,4 +10,4 @@
 use exercise_support::exercise;
 
 exercise!(output_slot, "output_slot", "../solutions/output_slot.rs");
-exercise!(lifo, "lifo", "../solutions/lifo.rs");
+exercise!(task_state, "task_state", "../solutions/task_state.rs");

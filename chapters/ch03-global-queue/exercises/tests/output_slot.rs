@@ -78,7 +78,8 @@ fn only_the_latest_waker_is_woken() {
     assert_eq!(
         old.wakes.load(Ordering::SeqCst),
         0,
-        "the stale waker was woken"
+        "complete woke the waker of the first poll, not the latest one: a later poll \
+         must replace the stored waker"
     );
     assert_eq!(new.wakes.load(Ordering::SeqCst), 1);
 }
@@ -96,7 +97,11 @@ fn the_first_complete_wins() {
         1,
         "a second complete woke again"
     );
-    assert_eq!(slot.poll_take(&mut cx), Poll::Ready(String::from("first")));
+    assert_eq!(
+        slot.poll_take(&mut cx),
+        Poll::Ready(String::from("first")),
+        "only the first complete counts: a later one must not replace the value"
+    );
     // Taken, and a late complete must not refill it.
     slot.complete(String::from("third"));
     assert_eq!(slot.poll_take(&mut cx), Poll::Pending);
@@ -120,7 +125,9 @@ impl Wake for PollsOnWake {
 #[test]
 fn complete_wakes_after_releasing_the_lock() {
     // A deadlock here is on one thread: no need to wait the full default.
-    let seen = testkit::with_timeout(Duration::from_secs(10), || {
+    // (A timeout here means `complete` called `wake` while holding the lock,
+    // and the waker's poll waited for that lock.)
+    let seen = testkit::with_timeout(Duration::from_secs(5), || {
         let slot = Arc::new(OutputSlot::new());
         let waiter = Arc::new(PollsOnWake {
             slot: slot.clone(),
@@ -142,7 +149,9 @@ fn complete_wakes_after_releasing_the_lock() {
 fn no_wake_up_is_lost_between_threads() {
     // Each round races a `complete` on a worker against the main thread's
     // `poll_take` and park: a lost wake-up hangs a round, and the timeout
-    // turns that into a failure.
+    // turns that into a failure. The window is narrow, so this catches a
+    // check and a store under two locks only now and then; the loom model
+    // (`cargo xtask loom output_slot`) catches it every time.
     testkit::timeout(|| {
         let rt = Runtime::new(2);
         for round in 0..2_000u32 {

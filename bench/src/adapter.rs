@@ -368,3 +368,106 @@ fn listen_std(addr: SocketAddr) -> io::Result<std::net::TcpListener> {
     socket.set_nonblocking(true)?;
     Ok(socket.into())
 }
+
+// ---------------------------------------------------------------------------
+// One thread: chapter 11 against tokio's current-thread runtime
+
+// ANCHOR: current_thread
+/// Chapter 11's runtime: everything on the thread that calls `block_on`.
+/// It has no workers, so `workers` is ignored; compare it with
+/// [`TokioCurrentThread`], not with the multi-threaded columns.
+pub struct Ch11(ch11_current_thread::Runtime);
+
+impl Runtime for Ch11 {
+    const NAME: &'static str = "ch11-ct";
+
+    fn new(_workers: usize) -> Self {
+        Ch11(ch11_current_thread::Runtime::new())
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.0.block_on(future)
+    }
+
+    fn spawn<F: Future<Output = ()> + Send + 'static>(future: F) {
+        drop(ch11_current_thread::spawn(future));
+    }
+
+    fn yield_now() -> impl Future<Output = ()> + Send {
+        ch11_current_thread::yield_now()
+    }
+}
+
+/// tokio's `Builder::new_current_thread()`, the yardstick for [`Ch11`].
+pub struct TokioCurrentThread(tokio::runtime::Runtime);
+
+impl Runtime for TokioCurrentThread {
+    const NAME: &'static str = "tokio-ct";
+
+    fn new(_workers: usize) -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("building the tokio runtime");
+        TokioCurrentThread(runtime)
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.0.block_on(future)
+    }
+
+    fn spawn<F: Future<Output = ()> + Send + 'static>(future: F) {
+        drop(tokio::spawn(future));
+    }
+
+    fn yield_now() -> impl Future<Output = ()> + Send {
+        tokio::task::yield_now()
+    }
+}
+// ANCHOR_END: current_thread
+
+/// The TCP calls of a runtime whose sockets are another adapter's.
+macro_rules! same_tcp_as {
+    ($adapter:ty, $as:ty) => {
+        impl Tcp for $adapter {
+            type Listener = <$as as Tcp>::Listener;
+            type Stream = <$as as Tcp>::Stream;
+
+            fn bind(addr: SocketAddr) -> impl Future<Output = io::Result<Self::Listener>> + Send {
+                <$as>::bind(addr)
+            }
+
+            fn local_addr(listener: &Self::Listener) -> io::Result<SocketAddr> {
+                <$as>::local_addr(listener)
+            }
+
+            fn accept(
+                listener: &Self::Listener,
+            ) -> impl Future<Output = io::Result<Self::Stream>> + Send + '_ {
+                <$as>::accept(listener)
+            }
+
+            fn connect(addr: SocketAddr) -> impl Future<Output = io::Result<Self::Stream>> + Send {
+                <$as>::connect(addr)
+            }
+
+            fn read<'a>(
+                stream: &'a mut Self::Stream,
+                buf: &'a mut [u8],
+            ) -> impl Future<Output = io::Result<usize>> + Send + 'a {
+                <$as>::read(stream, buf)
+            }
+
+            fn write_all<'a>(
+                stream: &'a mut Self::Stream,
+                buf: &'a [u8],
+            ) -> impl Future<Output = io::Result<()>> + Send + 'a {
+                <$as>::write_all(stream, buf)
+            }
+        }
+    };
+}
+
+// Chapter 11 uses chapter 6's sockets (found through `Reactor::enter`).
+same_tcp_as!(Ch11, Ch06);
+same_tcp_as!(TokioCurrentThread, Tokio);

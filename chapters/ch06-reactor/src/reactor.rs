@@ -70,6 +70,23 @@ fn token(index: usize, generation: usize) -> Token {
     Token((generation << INDEX_BITS) | index)
 }
 
+std::thread_local! {
+    /// The reactor set by [`Reactor::enter`]; it wins over the runtime's.
+    static ENTERED: std::cell::RefCell<Option<Arc<Reactor>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Restores the previously entered reactor when dropped.
+pub struct EnterGuard {
+    previous: Option<Arc<Reactor>>,
+}
+
+impl Drop for EnterGuard {
+    fn drop(&mut self) {
+        let previous = self.previous.take();
+        ENTERED.with(|entered| *entered.borrow_mut() = previous);
+    }
+}
+
 /// How long a turn may wait for events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wait {
@@ -109,6 +126,9 @@ impl Reactor {
     /// Outside a runtime, or inside a runtime without a reactor (chapter 3's
     /// or chapter 5's `Runtime`).
     pub fn current() -> Arc<Reactor> {
+        if let Some(reactor) = ENTERED.with(|entered| entered.borrow().clone()) {
+            return reactor;
+        }
         let Some(handle) = ch03_global_queue::context::try_current() else {
             panic!(
                 "I/O or timer used outside a runtime: create sockets and sleeps \
@@ -124,6 +144,15 @@ impl Reactor {
         scheduler.park().reactor().clone()
     }
     // ANCHOR_END: current
+
+    /// Makes this reactor the current one on this thread until the guard is
+    /// dropped, for a runtime that is not built from this chapter's
+    /// scheduler (chapter 11's current-thread runtime), so sockets and
+    /// timers created there find it through [`Reactor::current`].
+    pub fn enter(self: &Arc<Self>) -> EnterGuard {
+        let previous = ENTERED.with(|entered| entered.replace(Some(self.clone())));
+        EnterGuard { previous }
+    }
 
     // ANCHOR: register
     /// Registers `source` for `interest` and returns its token and readiness.

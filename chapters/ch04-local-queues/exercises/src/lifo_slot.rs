@@ -1,4 +1,4 @@
-//! Exercise 4.1: The LIFO slot (book: Chapter 4, "Exercises").
+//! Exercise 4.1: The LIFO slot (book: Chapter 4, section "Exercises").
 
 use std::collections::VecDeque;
 

@@ -1,4 +1,4 @@
-//! Exercise 5.1: Steal from the busiest sibling (book: Chapter 5, "Exercises").
+//! Exercise 5.1: Steal from the busiest sibling (book: Chapter 5, section "Exercises").
 
 use crossbeam_deque::{Steal, Stealer, Worker};
 

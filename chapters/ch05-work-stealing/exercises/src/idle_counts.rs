@@ -1,4 +1,4 @@
-//! Exercise 5.2: The searching and sleeping counts (book: Chapter 5, "Exercises").
+//! Exercise 5.2: The searching and sleeping counts (book: Chapter 5, section "Exercises").
 
 use std::sync::atomic::Ordering;
 

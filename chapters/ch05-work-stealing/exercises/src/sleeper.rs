@@ -1,4 +1,4 @@
-//! Exercise 5.3: Going to sleep without missing a wake-up (book: Chapter 5, "Exercises").
+//! Exercise 5.3: Going to sleep without missing a wake-up (book: Chapter 5, section "Exercises").
 
 use std::sync::atomic::Ordering;
 

@@ -1,4 +1,4 @@
-//! Exercise 6.3: Clearing readiness with the tick (book: Chapter 6, "Exercises").
+//! Exercise 6.3: Clearing readiness with the tick (book: Chapter 6, section "Exercises").
 
 use std::sync::atomic::Ordering;
 

@@ -1,4 +1,4 @@
-//! Exercise 7.4: Abort an idle task (book: Chapter 7, "Exercises").
+//! Exercise 7.4: Abort an idle task (book: Chapter 7, section "Exercises").
 
 use std::future::Future;
 use std::pin::Pin;

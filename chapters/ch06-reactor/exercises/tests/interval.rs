@@ -1,9 +1,10 @@
-//! Tests for Exercise 6.2 (Interval).
+//! Tests for Exercise 6.2 (interval). Run them with
+//! `cargo test -p ch06-exercises --test interval`.
 
 use std::time::{Duration, Instant};
 
 use ch06_exercises::interval::interval;
-use ch06_reactor::time::sleep;
+use ch06_reactor::time::{sleep, timeout};
 use ch06_reactor::Runtime;
 
 /// Runs `ticks` ticks of an interval of `period`, calling `between(k)`
@@ -75,4 +76,30 @@ fn missed_ticks_are_delivered_not_skipped() {
 #[should_panic(expected = "period")]
 fn a_zero_period_is_refused() {
     let _ = interval(Duration::ZERO);
+}
+
+#[test]
+fn the_wait_for_a_tick_is_on_the_runtimes_timer() {
+    // A tick an hour away, cut short by a 300 ms timeout. On the runtime's
+    // timer the timeout fires; a wait that blocks the thread
+    // (`std::thread::sleep`) keeps the timeout from ever running.
+    let cut_short = testkit::within(
+        Duration::from_secs(10),
+        "the wait for a tick blocked the thread; wait with \
+         `sleep_until(..).await`, not `std::thread::sleep`",
+        || {
+            let rt = Runtime::new(1);
+            rt.block_on(async {
+                let mut interval = interval(Duration::from_secs(3600));
+                interval.tick().await;
+                timeout(Duration::from_millis(300), interval.tick())
+                    .await
+                    .is_err()
+            })
+        },
+    );
+    assert!(
+        cut_short,
+        "the second tick is an hour away; the timeout should have fired"
+    );
 }

@@ -1,8 +1,11 @@
-//! Tests for Exercise 6.1 (read_exact).
+//! Tests for Exercise 6.1 (read_exact). Run them with
+//! `cargo test -p ch06-exercises --test read_exact`.
 
+use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use ch06_exercises::read_exact::read_exact;
@@ -132,4 +135,70 @@ fn a_message_dribbled_over_tcp_arrives_whole() {
         out
     });
     assert_eq!(&out.expect("read_exact over TCP failed"), b"dribble");
+}
+
+/// The reading end of an in-memory pipe that another task fills.
+#[derive(Clone, Default)]
+struct Pipe(Arc<Mutex<(VecDeque<u8>, Option<Waker>)>>);
+
+impl Pipe {
+    fn write(&self, byte: u8) {
+        let waker = {
+            let mut pipe = self.0.lock().unwrap();
+            pipe.0.push_back(byte);
+            pipe.1.take()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+impl AsyncRead for Pipe {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let mut pipe = self.0.lock().unwrap();
+        let n = buf.len().min(pipe.0.len());
+        if n == 0 {
+            pipe.1 = Some(cx.waker().clone());
+            return Poll::Pending;
+        }
+        for slot in &mut buf[..n] {
+            *slot = pipe.0.pop_front().expect("n bytes are there");
+        }
+        Poll::Ready(Ok(n))
+    }
+}
+
+#[test]
+fn waiting_for_data_lets_the_writer_run() {
+    // One worker runs both the reader and the task that writes to it. A
+    // read_exact that polls again and again instead of returning Pending
+    // keeps the worker busy, and the writer never gets to write.
+    let out = testkit::within(
+        Duration::from_secs(10),
+        "read_exact never let the writing task run: when poll_read says \
+         Pending, return Pending (await it) instead of polling again",
+        || {
+            let rt = Runtime::new(1);
+            let pipe = Pipe::default();
+            let writer = pipe.clone();
+            let reader = rt.spawn(async move {
+                let mut reader = pipe;
+                let mut buf = [0u8; 5];
+                read_exact(&mut reader, &mut buf).await.map(|()| buf)
+            });
+            rt.spawn(async move {
+                for byte in *b"later" {
+                    writer.write(byte);
+                    ch06_reactor::yield_now().await;
+                }
+            });
+            rt.block_on(reader).expect("the reading task panicked")
+        },
+    );
+    assert_eq!(&out.expect("read_exact failed"), b"later");
 }

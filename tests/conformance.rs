@@ -459,6 +459,33 @@ macro_rules! conformance_suite {
             }
 
             #[test]
+            fn block_on_inside_block_on_panics_with_a_clear_message() {
+                testkit::timeout(|| {
+                    let rt = Runtime::new(WORKERS);
+                    let other = Runtime::new(WORKERS);
+                    // The same runtime, and another one: either way the
+                    // outer future's thread would be blocked inside its poll.
+                    for inner in [&rt, &other] {
+                        let nested = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            rt.block_on(async { inner.block_on(async { 1 }) })
+                        }));
+                        let payload = nested.expect_err("block_on inside block_on must panic");
+                        let message = payload
+                            .downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                            .unwrap_or_default();
+                        assert!(
+                            message.contains("inside Runtime::block_on"),
+                            "unclear message: {message}"
+                        );
+                    }
+                    // The panic left this thread outside block_on again.
+                    assert_eq!(rt.block_on(async { spawn(async { 2 }).await }), Ok(2));
+                });
+            }
+
+            #[test]
             fn dropping_the_runtime_drops_every_unfinished_future() {
                 testkit::timeout(|| {
                     let rt = Runtime::new(WORKERS);

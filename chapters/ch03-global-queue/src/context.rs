@@ -20,6 +20,8 @@ crate::sync::thread_local! {
     /// Set on worker threads: (address of the worker's scheduler, index).
     /// The address tells two runtimes' workers apart.
     static WORKER: Cell<Option<(usize, usize)>> = Cell::new(None);
+    /// Set while this thread is inside `Runtime::block_on` (of any runtime).
+    static BLOCKING: Cell<bool> = Cell::new(false);
 }
 
 /// Restores the previous context when dropped.
@@ -95,3 +97,31 @@ pub fn worker_index<S: Schedule>(scheduler: &S) -> Option<usize> {
 pub fn in_worker() -> bool {
     WORKER.with(Cell::get).is_some()
 }
+
+// ANCHOR: blocking
+/// Marks this thread as inside `Runtime::block_on` until the guard is
+/// dropped, which also happens when the future panics and unwinds.
+///
+/// # Panics
+/// If the thread is inside `block_on` already.
+pub(crate) fn enter_block_on() -> BlockingGuard {
+    let nested = BLOCKING.with(|blocking| blocking.replace(true));
+    // A nested call gets no guard: the flag belongs to the outer call,
+    // whose guard resets it once the outer call returns or unwinds.
+    assert!(
+        !nested,
+        "Runtime::block_on called inside Runtime::block_on: this thread \
+         already runs a future and would stop polling it; .await the inner \
+         future, or spawn it and .await its JoinHandle"
+    );
+    BlockingGuard(())
+}
+
+pub(crate) struct BlockingGuard(());
+
+impl Drop for BlockingGuard {
+    fn drop(&mut self) {
+        BLOCKING.with(|blocking| blocking.set(false));
+    }
+}
+// ANCHOR_END: blocking

@@ -179,13 +179,16 @@ impl<S: Schedule> Runtime<S> {
     ///
     /// # Panics
     /// When called from a worker thread: blocking a worker would stall every
-    /// task queued behind it, and can deadlock the runtime.
+    /// task queued behind it, and can deadlock the runtime. When called
+    /// inside another `block_on` (of any runtime): the outer future would
+    /// stop being polled, and deadlocks if the inner one waits for it.
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         assert!(
             !context::in_worker(),
             "Runtime::block_on called from a worker thread; \
              blocking a worker stalls its tasks: .await the future instead"
         );
+        let _blocking = context::enter_block_on();
         let _context = context::enter(self.handle.clone());
         ch02_futures::block_on(future)
     }

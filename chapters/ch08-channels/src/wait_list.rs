@@ -50,6 +50,7 @@ impl WaitList {
         self.waiters.push_back((k, waker.clone()));
         *key = Some(k);
     }
+    // ANCHOR_END: wait_list
 
     /// Takes the future holding `key` out of the list.
     pub fn remove(&mut self, key: &mut Option<u64>) -> Removed {
@@ -75,7 +76,6 @@ impl WaitList {
     pub fn take_all(&mut self) -> Vec<Waker> {
         self.waiters.drain(..).map(|(_, waker)| waker).collect()
     }
-    // ANCHOR_END: wait_list
 
     /// True while the future holding `key` waits, not yet woken.
     pub fn contains(&self, key: u64) -> bool {

@@ -91,7 +91,10 @@ fn mpsc_a_full_channel_makes_the_sender_wait() {
     let (tx, mut rx) = mpsc::channel(2);
     let (count, waker) = counter();
     for i in 0..2 {
-        assert_eq!(poll_once(&mut pin!(tx.send(i)), &waker), Poll::Ready(Ok(())));
+        assert_eq!(
+            poll_once(&mut pin!(tx.send(i)), &waker),
+            Poll::Ready(Ok(()))
+        );
     }
     let mut third = tx.send(2);
     assert!(poll_once(&mut third, &waker).is_pending());
@@ -101,7 +104,10 @@ fn mpsc_a_full_channel_makes_the_sender_wait() {
     assert_eq!(wakes(&count), 1, "a free slot wakes the waiting sender");
     assert_eq!(poll_once(&mut third, &waker), Poll::Ready(Ok(())));
     drop(third);
-    assert_eq!((rx.try_recv(), rx.try_recv(), rx.try_recv()), (Some(1), Some(2), None));
+    assert_eq!(
+        (rx.try_recv(), rx.try_recv(), rx.try_recv()),
+        (Some(1), Some(2), None)
+    );
 }
 
 #[test]
@@ -114,7 +120,11 @@ fn mpsc_each_free_slot_wakes_one_more_waiting_sender() {
     assert!(poll_once(&mut send_a, &a).is_pending());
     assert!(poll_once(&mut send_b, &b).is_pending());
     assert_eq!(rx.try_recv(), Some(0));
-    assert_eq!((wakes(&a_count), wakes(&b_count)), (1, 0), "longest waiter first");
+    assert_eq!(
+        (wakes(&a_count), wakes(&b_count)),
+        (1, 0),
+        "longest waiter first"
+    );
     assert!(poll_once(&mut send_a, &a).is_ready());
     assert_eq!(rx.try_recv(), Some(1));
     assert_eq!(wakes(&b_count), 1);
@@ -134,7 +144,11 @@ fn mpsc_a_woken_sender_that_gives_up_passes_its_turn_on() {
     assert!(poll_once(&mut send_b, &b).is_pending());
     assert_eq!(rx.try_recv(), Some(0)); // wakes A
     drop(send_a); // ... which goes away (a timeout fired, say)
-    assert_eq!(wakes(&b_count), 1, "the free slot's wake-up was lost with A");
+    assert_eq!(
+        wakes(&b_count),
+        1,
+        "the free slot's wake-up was lost with A"
+    );
     assert!(poll_once(&mut send_b, &b).is_ready());
     assert_eq!(rx.try_recv(), Some(2));
 }
@@ -147,11 +161,21 @@ fn mpsc_the_receiver_drains_then_sees_the_senders_gone() {
     tx2.try_send(2).unwrap();
     let (count, waker) = counter();
     drop(tx);
-    assert_eq!(poll_once(&mut pin!(rx.recv()), &waker), Poll::Ready(Some(1)));
-    assert_eq!(poll_once(&mut pin!(rx.recv()), &waker), Poll::Ready(Some(2)));
+    assert_eq!(
+        poll_once(&mut pin!(rx.recv()), &waker),
+        Poll::Ready(Some(1))
+    );
+    assert_eq!(
+        poll_once(&mut pin!(rx.recv()), &waker),
+        Poll::Ready(Some(2))
+    );
     assert!(poll_once(&mut pin!(rx.recv()), &waker).is_pending());
     drop(tx2);
-    assert_eq!(wakes(&count), 1, "the last sender's drop wakes the receiver");
+    assert_eq!(
+        wakes(&count),
+        1,
+        "the last sender's drop wakes the receiver"
+    );
     assert_eq!(poll_once(&mut pin!(rx.recv()), &waker), Poll::Ready(None));
 }
 
@@ -166,8 +190,14 @@ fn mpsc_dropping_the_receiver_fails_every_waiting_sender() {
     assert!(poll_once(&mut send_b, &b).is_pending());
     drop(rx);
     assert_eq!((wakes(&a_count), wakes(&b_count)), (1, 1));
-    assert_eq!(poll_once(&mut send_a, &a), Poll::Ready(Err(mpsc::SendError(1))));
-    assert_eq!(poll_once(&mut send_b, &b), Poll::Ready(Err(mpsc::SendError(2))));
+    assert_eq!(
+        poll_once(&mut send_a, &a),
+        Poll::Ready(Err(mpsc::SendError(1)))
+    );
+    assert_eq!(
+        poll_once(&mut send_b, &b),
+        Poll::Ready(Err(mpsc::SendError(2)))
+    );
     assert!(tx.is_closed());
 }
 
@@ -181,7 +211,9 @@ fn mpsc_many_producers_on_the_runtime_deliver_everything() {
                 let tx = tx.clone();
                 ch08_channels::spawn(async move {
                     for i in 0..5_000 {
-                        tx.send(p * 1_000_000 + i).await.expect("the receiver waits");
+                        tx.send(p * 1_000_000 + i)
+                            .await
+                            .expect("the receiver waits");
                     }
                 });
             }

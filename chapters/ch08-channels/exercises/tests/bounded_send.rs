@@ -59,7 +59,10 @@ fn a_full_channel_makes_the_sender_wait_without_spinning() {
     assert_eq!(recv(&mut rx), Poll::Ready(1));
     assert_eq!(wakes(&count), 1, "the freed slot did not wake the sender");
     assert_eq!(poll(&mut third, &waker), Poll::Ready(Ok(())));
-    assert_eq!((recv(&mut rx), recv(&mut rx)), (Poll::Ready(2), Poll::Ready(3)));
+    assert_eq!(
+        (recv(&mut rx), recv(&mut rx)),
+        (Poll::Ready(2), Poll::Ready(3))
+    );
 }
 
 #[test]
@@ -89,7 +92,11 @@ fn every_waiting_sender_gets_its_turn() {
     assert_eq!(wakes(&a_count), 1, "the longest waiter is woken first");
     assert_eq!(poll(&mut send_a, &a), Poll::Ready(Ok(())));
     assert_eq!(recv(&mut rx), Poll::Ready(1));
-    assert_eq!(wakes(&b_count), 1, "the second waiting sender was never woken");
+    assert_eq!(
+        wakes(&b_count),
+        1,
+        "the second waiting sender was never woken"
+    );
     assert_eq!(poll(&mut send_b, &b), Poll::Ready(Ok(())));
     assert_eq!(recv(&mut rx), Poll::Ready(2));
 }

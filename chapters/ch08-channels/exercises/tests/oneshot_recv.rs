@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
 use ch08_exercises::interleave;
-use ch08_exercises::oneshot_recv::{channel, RecvError, Receiver};
+use ch08_exercises::oneshot_recv::{channel, Receiver, RecvError};
 
 #[derive(Default)]
 struct Count(AtomicUsize);
@@ -57,7 +57,11 @@ fn a_waiting_receiver_sleeps_until_the_value_comes() {
          Store the waker and let the sender wake it"
     );
     tx.send("hello");
-    assert_eq!(wakes(&count), 1, "the send did not wake the waiting receiver");
+    assert_eq!(
+        wakes(&count),
+        1,
+        "the send did not wake the waiting receiver"
+    );
     assert_eq!(poll(&mut rx, &waker), Poll::Ready(Ok("hello")));
 }
 
@@ -67,7 +71,11 @@ fn a_sender_dropped_without_sending_ends_the_wait() {
     let (count, waker) = counter();
     assert!(poll(&mut rx, &waker).is_pending());
     drop(tx);
-    assert_eq!(wakes(&count), 1, "dropping the sender must wake the receiver");
+    assert_eq!(
+        wakes(&count),
+        1,
+        "dropping the sender must wake the receiver"
+    );
     assert_eq!(
         poll(&mut rx, &waker),
         Poll::Ready(Err(RecvError)),

@@ -86,10 +86,10 @@ impl Tasks {
             },
             Err(error) => Outcome {
                 id: self.todo_of(error.id()),
-                ended: Ended::Panicked(match error.panic_message() {
-                    Some(message) => message.to_string(),
-                    None => error.to_string(),
-                }),
+                ended: match error.panic_message() {
+                    Some(message) => Ended::Panicked(message.to_string()),
+                    None => Ended::Cancelled,
+                },
             },
         }
     }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::todos::Todo;
 
+// ANCHOR: ended
 /// How one task ended.
 #[derive(Debug)]
 pub enum Ended<E> {
@@ -16,9 +17,12 @@ pub enum Ended<E> {
         took: Duration,
         result: Result<Todo, E>,
     },
-    /// The task panicked (with this message) or was cancelled.
+    /// The task panicked, with this message.
     Panicked(String),
+    /// The task was aborted, or dropped at shutdown, before it finished.
+    Cancelled,
 }
+// ANCHOR_END: ended
 
 /// One finished task, as reported.
 #[derive(Debug)]
@@ -44,6 +48,7 @@ pub struct Report {
     ok: usize,
     failed: usize,
     panicked: usize,
+    cancelled: usize,
     /// The fetches' own times, added up.
     busy: Duration,
     quiet: bool,
@@ -56,6 +61,7 @@ impl Report {
             ok: 0,
             failed: 0,
             panicked: 0,
+            cancelled: 0,
             busy: Duration::ZERO,
             quiet: false,
         }
@@ -90,6 +96,10 @@ impl Report {
                 self.panicked += 1;
                 format!("task panicked: {message}")
             }
+            Ended::Cancelled => {
+                self.cancelled += 1;
+                "task cancelled".to_string()
+            }
         };
         if !self.quiet {
             println!("{at:>5} ms  todo {:>2}: {what}", outcome.id);
@@ -107,6 +117,10 @@ impl Report {
     pub fn panicked(&self) -> usize {
         self.panicked
     }
+
+    pub fn cancelled(&self) -> usize {
+        self.cancelled
+    }
 }
 
 impl Default for Report {
@@ -119,10 +133,15 @@ impl fmt::Display for Report {
     /// The summary.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let wall = self.started.elapsed();
-        let fetches = self.ok + self.failed + self.panicked;
+        let fetches = self.ok + self.failed + self.panicked + self.cancelled;
+        // Only a program that aborts tasks has any, so only then is it said.
+        let cancelled = match self.cancelled {
+            0 => String::new(),
+            n => format!(", {n} cancelled"),
+        };
         writeln!(
             f,
-            "{fetches} fetches: {} ok, {} failed, {} panicked, in {} ms",
+            "{fetches} fetches: {} ok, {} failed, {} panicked{cancelled}, in {} ms",
             self.ok,
             self.failed,
             self.panicked,

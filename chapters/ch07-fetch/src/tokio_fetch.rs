@@ -48,11 +48,11 @@ pub async fn fetch_all_tokio<F, Fut, E>(
             },
             Err(error) => Outcome {
                 id: todo_of_task.get(&error.id()).copied().unwrap_or(0),
-                ended: Ended::Panicked(if error.is_panic() {
-                    panic_message(error.into_panic().as_ref())
+                ended: if error.is_panic() {
+                    Ended::Panicked(panic_message(error.into_panic().as_ref()))
                 } else {
-                    error.to_string()
-                }),
+                    Ended::Cancelled
+                },
             },
         });
     }

@@ -7,14 +7,14 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ch07_fetch::fetch::{fetch_all, fetch_sequential, fetch_todo};
+use ch07_fetch::fetch::{fetch_all, fetch_sequential, fetch_todo, Tasks};
 use ch07_fetch::http::ParseError;
 use ch07_fetch::interop::{InTokio, TokioDriver, WakeCount};
-use ch07_fetch::report::{Ended, Outcome};
+use ch07_fetch::report::{Ended, Outcome, Report};
 use ch07_fetch::server::{BackgroundServer, Delay, Fault, ServerConfig};
-use ch07_fetch::todos::todo_for;
+use ch07_fetch::todos::{todo_for, Todo};
 use ch07_fetch::tokio_fetch::{fetch_all_tokio, fetch_todo_reqwest};
-use ch07_fetch::{Client, FetchError, Runtime, Url};
+use ch07_fetch::{Client, FetchError, JoinSet, Runtime, Url};
 
 fn server(faults: &[(u64, Fault)]) -> BackgroundServer {
     BackgroundServer::start(ServerConfig {
@@ -281,5 +281,39 @@ fn reqwest_runs_on_our_executor_with_tokio_driving_its_io() {
         // Our tasks waited on sockets that tokio's driver watched, so it was
         // tokio's thread that woke them.
         assert!(wakes.from_driver.load(Ordering::Relaxed) > 0);
+    });
+}
+
+/// A task aborted before it finished (as the deadline exercise does) is
+/// reported as cancelled: it did not panic, and the report must not say so.
+#[test]
+fn a_cancelled_task_is_reported_as_cancelled_not_as_a_panic() {
+    testkit::timeout(|| {
+        let runtime = Runtime::new(2);
+        let mut tasks = Tasks::new();
+        let outcome = runtime.block_on(async {
+            let mut set = JoinSet::new();
+            let task = set.spawn(async {
+                std::future::pending::<()>().await;
+                (7, Duration::ZERO, Ok::<Todo, FetchError>(todo_for(7)))
+            });
+            tasks.insert(task, 7);
+            set.abort_all();
+            let joined = set.join_next_with_id().await.expect("one task in the set");
+            tasks.outcome(joined)
+        });
+        assert_eq!(outcome.id, 7);
+        assert!(
+            matches!(&outcome.ended, Ended::Cancelled),
+            "a cancelled task reported as {:?}",
+            outcome.ended
+        );
+        let mut report = Report::quiet();
+        report.record(&outcome);
+        assert_eq!(report.panicked(), 0, "a cancelled task counted as a panic");
+        assert_eq!(report.cancelled(), 1);
+        assert!(report
+            .to_string()
+            .starts_with("1 fetches: 0 ok, 0 failed, 0 panicked, 1 cancelled, in "));
     });
 }

@@ -545,11 +545,13 @@ async function checkNavigation(context, origin, pages) {
 
 // A split chapter's sub-pages (nested entries in SUMMARY.md) are listed in
 // the sidebar under their chapter's own entry, visible without unfolding
-// anything, and clicking one there opens that page. One tab walks them all
-// through the sidebar, as a reader would.
+// anything, and clicking one there opens that page. The placing is checked
+// for every sub-page; the click for the first sub-page of each chapter (the
+// loop above has loaded every page already, and each click costs a page load
+// on a machine where that can take ten seconds).
 async function checkSidebar(context, origin, pages, seen) {
   const nested = pages.filter((p) => p.parent);
-  await check(`the sidebar shows the ${nested.length} sub-pages under their pages, and opens each`, async () => {
+  await check(`the sidebar shows the ${nested.length} sub-pages under their pages, and opens them`, async () => {
     // This book has split chapters: none found means the SUMMARY parsing
     // broke, not that there is nothing to check.
     if (nested.length === 0) return ['SUMMARY.md has no nested entries (was the book un-split?)'];
@@ -581,6 +583,7 @@ async function checkSidebar(context, origin, pages, seen) {
           problems.push(`${p.html} ${where}`);
           continue;
         }
+        if (nested.find((q) => q.parent === p.parent) !== p) continue;
         const before = page.url();
         await page.locator('.sidebar a[data-sidebar-check]').click();
         await page.waitForURL((u) => u.href !== before, { waitUntil: 'load', timeout: 15_000 });
@@ -623,14 +626,14 @@ async function checkPrint(context, origin, pages, seen, opts) {
   });
 }
 
-// A hung browser must not hang CI: the whole run gets twenty minutes. (The
+// A hung browser must not hang CI: the whole run gets thirty minutes. (The
 // book has about forty pages, each opened three times; on a busy two-core
-// machine a page can take ten seconds, and ten minutes ran out in a run that
-// was not hung.)
+// machine a page can take ten seconds, and twenty minutes ran out in a run
+// that was not hung.)
 const watchdog = setTimeout(() => {
-  console.log('browser: FAILED: still running after 20 minutes; giving up');
+  console.log('browser: FAILED: still running after 30 minutes; giving up');
   process.exit(1);
-}, 20 * 60_000);
+}, 30 * 60_000);
 watchdog.unref();
 
 main().then(

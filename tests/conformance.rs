@@ -30,6 +30,16 @@ const WORKERS: usize = 2;
 mod support {
     use super::*;
 
+    /// The text of a panic: `panic!("...")` carries a `&str`, `panic!("{x}")`
+    /// a `String`.
+    pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default()
+    }
+
     /// Pending until a foreign thread has set `flag` and called the waker
     /// this future sent it. A lost wake-up leaves it pending for ever.
     pub struct WokenFromAfar {
@@ -470,11 +480,7 @@ macro_rules! conformance_suite {
                             rt.block_on(async { inner.block_on(async { 1 }) })
                         }));
                         let payload = nested.expect_err("block_on inside block_on must panic");
-                        let message = payload
-                            .downcast_ref::<String>()
-                            .cloned()
-                            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                            .unwrap_or_default();
+                        let message = panic_text(payload.as_ref());
                         assert!(
                             message.contains("inside Runtime::block_on"),
                             "unclear message: {message}"
@@ -653,11 +659,7 @@ macro_rules! conformance_suite {
                     // A plain thread is in no runtime: the free spawn cannot guess one.
                     let outside = thread::spawn(|| spawn(async {})).join();
                     let payload = outside.expect_err("spawn outside a runtime must panic");
-                    let message = payload
-                        .downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                        .unwrap_or_default();
+                    let message = panic_text(payload.as_ref());
                     assert!(
                         message.contains("outside a runtime"),
                         "unclear message: {message}"

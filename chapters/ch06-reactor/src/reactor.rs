@@ -145,6 +145,7 @@ impl Reactor {
     }
     // ANCHOR_END: current
 
+    // ANCHOR: enter
     /// Makes this reactor the current one on this thread until the guard is
     /// dropped, for a runtime that is not built from this chapter's
     /// scheduler (chapter 11's current-thread runtime), so sockets and
@@ -153,6 +154,7 @@ impl Reactor {
         let previous = ENTERED.with(|entered| entered.replace(Some(self.clone())));
         EnterGuard { previous }
     }
+    // ANCHOR_END: enter
 
     // ANCHOR: register
     /// Registers `source` for `interest` and returns its token and readiness.

@@ -259,6 +259,7 @@ impl Runtime {
         }
         ran
     }
+    // ANCHOR_END: run_tasks
 
     /// Moves woken ids and tasks spawned elsewhere into the run queue: one
     /// lock for the whole batch.
@@ -283,7 +284,6 @@ impl Runtime {
         }
         queue.extend(woken);
     }
-    // ANCHOR_END: run_tasks
 
     // ANCHOR: poll_task
     fn poll_task(&self, task: Rc<LocalTask>) {

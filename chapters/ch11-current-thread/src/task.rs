@@ -32,6 +32,7 @@ pub(crate) struct Header {
     /// Weak, so a waker kept somewhere does not keep the runtime alive.
     pub(crate) shared: Weak<Shared>,
 }
+// ANCHOR_END: task
 
 impl Wake for Header {
     fn wake(self: Arc<Self>) {
@@ -46,7 +47,6 @@ impl Wake for Header {
         }
     }
 }
-// ANCHOR_END: task
 
 /// The runtime's view of a task's `JoinCell`, whatever its output type.
 pub(crate) trait Completion {

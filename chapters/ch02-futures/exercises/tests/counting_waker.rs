@@ -43,7 +43,7 @@ fn counts_wakes_from_other_threads() {
     // Four threads wake at the same time, many times each: a count that is
     // read and then written back in two steps loses some of them.
     const THREADS: usize = 4;
-    const WAKES: usize = 50_000;
+    const WAKES: usize = 500_000;
     let (waker, counter) = counting_waker();
     testkit::timeout(move || {
         let start = Arc::new(Barrier::new(THREADS));

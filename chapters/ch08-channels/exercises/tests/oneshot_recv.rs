@@ -139,7 +139,7 @@ fn values_cross_threads_on_the_runtime() {
     testkit::timeout(|| {
         let runtime = ch08_channels::Runtime::new(2);
         runtime.block_on(async {
-            for i in 0..1_000u32 {
+            for i in 0..300u32 {
                 let (tx, rx) = channel();
                 let (back, answer) = channel();
                 ch08_channels::spawn(async move {

@@ -1,4 +1,4 @@
-//! Exercise 9.1: A cancellation-safe line reader, solved.
+//! Exercise 9.2: A cancellation-safe line reader, solved.
 
 use std::io;
 

@@ -8,4 +8,5 @@
 
 use exercise_support::exercise;
 
+exercise!(cooperative, "cooperative", "../solutions/cooperative.rs");
 exercise!(line_reader, "line_reader", "../solutions/line_reader.rs");

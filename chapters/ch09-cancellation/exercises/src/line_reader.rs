@@ -1,4 +1,4 @@
-//! Exercise 9.1: A cancellation-safe line reader (book: Chapter 9, "Exercises").
+//! Exercise 9.2: A cancellation-safe line reader (book: Chapter 9, "Exercises").
 
 use std::io;
 
@@ -30,7 +30,7 @@ impl LineReader {
         // TODO: a line may already be in `self.buf`; if not, read a chunk,
         // keep it, and look again.
         let _ = reader;
-        todo!("Exercise 9.1 (line_reader): see the book, Chapter 9, \"Exercise 9.1: A cancellation-safe line reader\"")
+        todo!("Exercise 9.2 (line_reader): see the book, Chapter 9, \"Exercise 9.2: A cancellation-safe line reader\"")
     }
 }
 

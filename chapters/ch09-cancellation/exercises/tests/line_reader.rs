@@ -1,4 +1,4 @@
-//! Tests for Exercise 9.1 (line_reader). Run them with
+//! Tests for Exercise 9.2 (line_reader). Run them with
 //! `cargo test -p ch09-exercises --test line_reader`.
 
 use std::future::Future;

@@ -81,7 +81,6 @@ impl<T> Sender<T> {
         }
         Ok(())
     }
-    // ANCHOR_END: send
 
     /// True once the receiver is gone.
     pub fn is_closed(&self) -> bool {
@@ -90,6 +89,7 @@ impl<T> Sender<T> {
             .is_none_or(|shared| lock(shared).receiver_gone)
     }
 }
+// ANCHOR_END: send
 
 impl<T> Drop for Sender<T> {
     fn drop(&mut self) {

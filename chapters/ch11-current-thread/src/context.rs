@@ -5,6 +5,7 @@ use std::future::Future;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use ch03_global_queue::task::TaskId;
 use ch03_global_queue::JoinHandle;
 
 use crate::runtime::{spawn_local_on, Local, Shared};
@@ -49,16 +50,30 @@ where
     F: Future + 'static,
     F::Output: Send + 'static,
 {
-    let current = CURRENT.with(|current| current.borrow().clone());
-    match current {
-        Some((shared, local)) => spawn_local_on(&shared, &local, future),
+    CURRENT.with(move |current| match &*current.borrow() {
+        Some((shared, local)) => spawn_local_on(shared, local, future),
         None => panic!(
             "spawn_local called outside a current-thread runtime: \
              call it from a task or from inside Runtime::block_on"
         ),
-    }
+    })
 }
 // ANCHOR_END: spawn_local
+
+// ANCHOR: wake_local
+/// Queues task `id` on this thread's run queue, without a lock, if this
+/// thread is running the runtime `shared` belongs to. False otherwise: the
+/// waker then goes through the shared inbox.
+pub(crate) fn wake_local(shared: *const Shared, id: TaskId) -> bool {
+    CURRENT.with(|current| match &*current.borrow() {
+        Some((running, local)) if Arc::as_ptr(running) == shared => {
+            local.queue_woken(id);
+            true
+        }
+        _ => false,
+    })
+}
+// ANCHOR_END: wake_local
 
 /// Spawns a `Send` task on the current runtime. On this runtime every task
 /// stays on its thread anyway, so this is `spawn_local` with a stricter

@@ -4,9 +4,10 @@
 //! future given to it, every task, and the reactor, which that thread turns
 //! itself when it has nothing to run. Because tasks never leave that thread,
 //! [`spawn_local`] accepts futures that are not `Send` (an `Rc`, a
-//! `RefCell`). Wakers can still be called from any thread: a wake-up is
-//! queued under a mutex, and a thread asleep in the reactor is woken through
-//! the reactor's `mio::Waker`.
+//! `RefCell`). Wakers can still be called from any thread: a wake-up on the
+//! runtime's thread goes onto its local queue, one from elsewhere is queued
+//! under a mutex, and a thread asleep in the reactor is woken through the
+//! reactor's `mio::Waker`.
 //!
 //! Chapter 6's reactor, sockets and timers are used unchanged, found through
 //! [`ch06_reactor::Reactor::enter`]; the `JoinHandle` is chapter 3's, and

@@ -114,6 +114,13 @@ pub(crate) struct Local {
 }
 // ANCHOR_END: local
 
+impl Local {
+    /// A task woken on the runtime's thread.
+    pub(crate) fn queue_woken(&self, id: TaskId) {
+        self.run_queue.borrow_mut().push_back(id);
+    }
+}
+
 /// Counters, for tests and the demo.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RuntimeStats {

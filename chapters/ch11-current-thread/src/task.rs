@@ -40,10 +40,16 @@ impl Wake for Header {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        if !self.scheduled.swap(true, Ordering::AcqRel) {
-            if let Some(shared) = self.shared.upgrade() {
-                shared.wake_task(self.id);
-            }
+        if self.scheduled.swap(true, Ordering::AcqRel) {
+            return; // queued already
+        }
+        // On the runtime's own thread (a task waking a task, the reactor's
+        // wakers): its local queue, no lock. From anywhere else: the inbox.
+        if crate::context::wake_local(self.shared.as_ptr(), self.id) {
+            return;
+        }
+        if let Some(shared) = self.shared.upgrade() {
+            shared.wake_task(self.id);
         }
     }
 }

@@ -83,7 +83,7 @@ impl Reactor {
 #[test]
 fn two_threads_never_lose_a_wake_up() {
     // Done in well under a second when right; a lost wake-up hangs.
-    testkit::with_timeout(Duration::from_secs(10), || {
+    testkit::with_timeout(Duration::from_secs(5), || {
         const WAKES: u64 = 20_000;
         let inbox = Arc::new(Mutex::new(Inbox::default()));
         let reactor = Arc::new(Reactor::default());

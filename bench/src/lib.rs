@@ -9,7 +9,7 @@ pub mod machine;
 pub mod report;
 pub mod workloads;
 
-use adapter::{AsyncExecutor, Ch03, Ch04, Ch05, Ch06, Ch11, Tokio, TokioCurrentThread};
+use adapter::{AsyncExecutor, Ch03, Ch04, Ch05, Ch06, Ch11, Ch12, Tokio, TokioCurrentThread};
 use harness::Entry;
 
 // ANCHOR: registry
@@ -24,6 +24,8 @@ pub fn registry() -> Vec<Entry> {
         Entry::new::<Ch04>(),
         Entry::new::<Ch05>(),
         Entry::with_tcp::<Ch06>(),
+        // Chapter 6 plus the LIFO slot; no TCP yet (see its lib.rs).
+        Entry::new::<Ch12>(),
         // One thread each: compare these two with each other.
         Entry::with_tcp::<TokioCurrentThread>(),
         Entry::with_tcp::<Ch11>(),

@@ -1,0 +1,335 @@
+//! Chapter 5's work-stealing scheduler with tokio's LIFO slot.
+//!
+//! Everything a worker needs from chapter 5 is reused: its deque, the
+//! `Idle` bookkeeping that decides whom to wake, and the `Park` trait (so
+//! chapter 6's reactor parker plugs in unchanged). What is new is where a
+//! task scheduled by a running task goes, and the worker loop that runs it.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use ch03_global_queue::schedule::Schedule;
+use ch03_global_queue::stats::{snapshot_all, WorkerCounters, WorkerStats};
+use ch03_global_queue::task::{Task, TaskId};
+use ch03_global_queue::trace::{self, Kind};
+use ch04_local_queues::local_queues::is_fairness_tick;
+use ch05_work_stealing::deque::{Injector, Steal, Stealer, Worker};
+use ch05_work_stealing::idle::Idle;
+use ch05_work_stealing::park::Park;
+
+// ANCHOR: cap
+/// How many tasks in a row a worker may take from its LIFO slot before it
+/// goes back to its queue. tokio's `MAX_LIFO_POLLS_PER_TICK` is also 3.
+pub const MAX_LIFO_POLLS_PER_TICK: usize = 3;
+// ANCHOR_END: cap
+
+// ANCHOR: struct
+pub struct LifoStealing<P: Park> {
+    injector: Injector<Task>,
+    stealers: Box<[Stealer<Task>]>,
+    unclaimed: Mutex<Vec<Option<Worker<Task>>>>,
+    idle: Idle,
+    park: P,
+    shutdown: AtomicBool,
+    counters: Box<[WorkerCounters]>,
+    /// Polls of tasks taken from a LIFO slot, per worker: for the demo.
+    lifo_polls: Box<[AtomicU64]>,
+}
+
+/// What `schedule`, called from inside a task, needs of the worker running
+/// it. `Rc` and `Cell`: only this worker's thread ever touches it.
+struct Local {
+    scheduler: usize,
+    queue: Worker<Task>,
+    /// The slot: at most one task, run before anything in `queue`.
+    lifo: Cell<Option<Task>>,
+    /// The task being polled, so a task that wakes itself (a yield) is
+    /// told apart from one that wakes another.
+    running: Cell<Option<TaskId>>,
+}
+// ANCHOR_END: struct
+
+std::thread_local! {
+    static LOCAL: RefCell<Option<Rc<Local>>> = const { RefCell::new(None) };
+}
+
+/// Removes the worker's `Local` when its loop ends, however it ends.
+struct LocalGuard;
+
+impl Drop for LocalGuard {
+    fn drop(&mut self) {
+        let _ = LOCAL.try_with(|local| local.borrow_mut().take());
+    }
+}
+
+impl<P: Park> LifoStealing<P> {
+    /// The parker, for the reactor's `Reactor::current`.
+    pub fn park(&self) -> &P {
+        &self.park
+    }
+
+    /// Tasks each worker took from its LIFO slot so far.
+    pub fn lifo_polls(&self) -> Vec<u64> {
+        let polls = self.lifo_polls.iter();
+        polls.map(|count| count.load(Ordering::Relaxed)).collect()
+    }
+
+    fn key(&self) -> usize {
+        self as *const Self as usize
+    }
+
+    /// This thread's `Local`, if this thread is one of our workers.
+    fn local(&self) -> Option<Rc<Local>> {
+        // `try_with` fails only while the thread's locals are being
+        // destroyed: then no worker runs here.
+        LOCAL
+            .try_with(|local| local.borrow().clone())
+            .ok()
+            .flatten()
+            .filter(|local| local.scheduler == self.key())
+    }
+
+    // ANCHOR: schedule_local
+    /// A task scheduled by the task this worker is running. Returns whether
+    /// a sleeping sibling should be woken: only if a task landed where it can
+    /// be stolen.
+    fn schedule_local(&self, local: &Local, task: Task) -> bool {
+        if local.running.get() == Some(task.id()) {
+            // It woke itself: a yield. The slot would run it again at once.
+            local.queue.push(task);
+            return true;
+        }
+        match local.lifo.replace(Some(task)) {
+            // The slot is private to this worker, and this worker will run
+            // it as soon as the current poll returns: nobody to wake.
+            None => false,
+            // The displaced task goes to the back of the queue, where a
+            // thief can take it.
+            Some(displaced) => {
+                local.queue.push(displaced);
+                true
+            }
+        }
+    }
+    // ANCHOR_END: schedule_local
+
+    // ANCHOR: run_task
+    /// Polls `task`, then whatever it put in the slot, and whatever that
+    /// put there, up to the cap. A task still in the slot after that goes
+    /// to the back of the queue, where a sibling may steal it.
+    fn run_task(&self, index: usize, local: &Local, task: Task) {
+        let mut task = task;
+        let mut lifo_polls = 0;
+        loop {
+            self.counters[index].polled();
+            trace::record(index, task.id(), Kind::Poll);
+            local.running.set(Some(task.id()));
+            task.run();
+            local.running.set(None);
+            let Some(next) = local.lifo.take() else {
+                return;
+            };
+            if lifo_polls == MAX_LIFO_POLLS_PER_TICK || self.shutdown.load(Ordering::Relaxed) {
+                local.queue.push(next);
+                self.wake_one();
+                return;
+            }
+            lifo_polls += 1;
+            self.lifo_polls[index].fetch_add(1, Ordering::Relaxed);
+            task = next;
+        }
+    }
+    // ANCHOR_END: run_task
+
+    /// Chapter 5's order: the global queue first on a fairness tick, then
+    /// the local queue, then a batch from the global queue.
+    fn next_task(&self, index: usize, local: &Local, tick: u32) -> Option<Task> {
+        if is_fairness_tick(tick) {
+            if let Some(task) = self.pop_global(index) {
+                return Some(task);
+            }
+        }
+        local.queue.pop().or_else(|| self.refill(index, local))
+    }
+
+    fn pop_global(&self, index: usize) -> Option<Task> {
+        let task = std::iter::repeat_with(|| self.injector.steal())
+            .find(|steal| !steal.is_retry())
+            .and_then(Steal::success)?;
+        self.counters[index].took_from_global(1);
+        Some(task)
+    }
+
+    fn refill(&self, index: usize, local: &Local) -> Option<Task> {
+        loop {
+            let before = local.queue.len();
+            match self.injector.steal_batch_and_pop(&local.queue) {
+                Steal::Success(task) => {
+                    let taken = local.queue.len() - before + 1;
+                    self.counters[index].took_from_global(taken as u64);
+                    return Some(task);
+                }
+                Steal::Empty => return None,
+                Steal::Retry => continue,
+            }
+        }
+    }
+
+    /// Chapter 5's search: every sibling once from a random start, then
+    /// the global queue again.
+    fn steal(&self, index: usize, local: &Local, rng: &mut u32) -> Option<Task> {
+        let workers = self.stealers.len();
+        *rng ^= *rng << 13;
+        *rng ^= *rng >> 17;
+        *rng ^= *rng << 5;
+        let start = *rng as usize % workers;
+        loop {
+            let mut interrupted = false;
+            for victim in (start..start + workers).map(|i| i % workers) {
+                if victim == index {
+                    continue;
+                }
+                let before = local.queue.len();
+                match self.stealers[victim].steal_batch_and_pop(&local.queue) {
+                    Steal::Success(task) => {
+                        let taken = local.queue.len() - before + 1;
+                        self.counters[index].stole(taken as u64);
+                        trace::record(index, task.id(), Kind::Steal { from: victim });
+                        return Some(task);
+                    }
+                    Steal::Retry => interrupted = true,
+                    Steal::Empty => {}
+                }
+            }
+            if !interrupted {
+                return self.refill(index, local);
+            }
+        }
+    }
+
+    fn has_work(&self) -> bool {
+        !self.injector.is_empty() || self.stealers.iter().any(|stealer| !stealer.is_empty())
+    }
+
+    fn wake_one(&self) {
+        if let Some(index) = self.idle.worker_to_wake() {
+            self.park.unpark(index);
+        }
+    }
+
+    // ANCHOR: sleep
+    /// Chapter 5's sleep. The slot needs no flushing here: `run_task`
+    /// empties it before it returns, so a worker never parks on a task
+    /// that only it could run. Returns whether it wakes as a searcher.
+    fn sleep(&self, index: usize, local: &Local, searching: bool) -> bool {
+        debug_assert!(local.lifo.take().is_none(), "parking with a full slot");
+        self.idle.announce_sleep(index, searching);
+        if self.has_work() {
+            self.wake_one();
+        }
+        loop {
+            if self.shutdown.load(Ordering::SeqCst) {
+                return false;
+            }
+            self.counters[index].parked();
+            trace::record(index, 0, Kind::Park);
+            self.park.park(index);
+            if !local.queue.is_empty() {
+                return !self.idle.cancel_sleep(index);
+            }
+            if !self.idle.is_sleeping(index) {
+                return true;
+            }
+        }
+    }
+    // ANCHOR_END: sleep
+}
+
+impl<P: Park> Schedule for LifoStealing<P> {
+    fn new(workers: usize) -> Self {
+        let queues: Vec<Worker<Task>> = (0..workers).map(|_| Worker::new_fifo()).collect();
+        LifoStealing {
+            injector: Injector::new(),
+            stealers: queues.iter().map(Worker::stealer).collect(),
+            unclaimed: Mutex::new(queues.into_iter().map(Some).collect()),
+            idle: Idle::new(workers),
+            park: P::new(workers),
+            shutdown: AtomicBool::new(false),
+            counters: WorkerCounters::for_workers(workers),
+            lifo_polls: (0..workers).map(|_| AtomicU64::new(0)).collect(),
+        }
+    }
+
+    // ANCHOR: schedule
+    fn schedule(&self, task: Task) {
+        let wake = match self.local() {
+            Some(local) => self.schedule_local(&local, task),
+            None => {
+                self.injector.push(task);
+                true
+            }
+        };
+        if wake {
+            self.wake_one();
+        }
+    }
+    // ANCHOR_END: schedule
+
+    // ANCHOR: run_worker
+    fn run_worker(&self, index: usize) {
+        // A poisoned lock means another worker panicked while claiming; the
+        // vector itself is still whole.
+        let queue = self.unclaimed.lock().unwrap_or_else(|e| e.into_inner())[index]
+            .take()
+            .unwrap_or_else(|| panic!("worker {index} started twice"));
+        let local = Rc::new(Local {
+            scheduler: self.key(),
+            queue,
+            lifo: Cell::new(None),
+            running: Cell::new(None),
+        });
+        LOCAL.with(|slot| *slot.borrow_mut() = Some(local.clone()));
+        let _guard = LocalGuard;
+        let (mut tick, mut searching) = (0u32, false);
+        let mut rng = (index as u32).wrapping_mul(0x9E37_79B9) | 1;
+        while !self.shutdown.load(Ordering::SeqCst) {
+            tick = tick.wrapping_add(1);
+            if is_fairness_tick(tick) {
+                self.park.maintenance(index);
+            }
+            let mut task = self.next_task(index, &local, tick);
+            if task.is_none() {
+                if !searching {
+                    searching = true;
+                    self.idle.start_searching();
+                }
+                task = self.steal(index, &local, &mut rng);
+            }
+            let Some(task) = task else {
+                searching = self.sleep(index, &local, searching);
+                continue;
+            };
+            if searching {
+                searching = false;
+                if self.idle.stop_searching() && self.has_work() {
+                    self.wake_one();
+                }
+            }
+            self.run_task(index, &local, task);
+        }
+    }
+    // ANCHOR_END: run_worker
+
+    fn shutdown(&self) {
+        self.shutdown.store(true, Ordering::SeqCst);
+        for index in 0..self.stealers.len() {
+            self.park.unpark(index);
+        }
+    }
+
+    fn stats(&self) -> Vec<WorkerStats> {
+        snapshot_all(&self.counters)
+    }
+}

@@ -594,3 +594,27 @@ fn every_hints_file_in_the_workspace_parses() {
         }
     }
 }
+
+#[test]
+fn a_run_past_its_limit_is_killed_with_what_it_started() {
+    // `sh` starts `sleep` as a child: the kill must reach both, or the echo
+    // after the sleep would still print.
+    let scratch = std::env::temp_dir().join(format!("xtask-limit-{}", std::process::id()));
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-c", "echo started; sleep 5; echo finished"]);
+    let out = xtask::run::capture_within(
+        &mut cmd,
+        &scratch,
+        false,
+        Some(std::time::Duration::from_millis(500)),
+    )
+    .expect("sh runs");
+    assert!(out.timed_out, "the run was not reported as timed out");
+    assert!(out.output.contains("started"), "output: {}", out.output);
+    assert!(
+        !out.output.contains("finished"),
+        "the shell ran on after the kill: {}",
+        out.output
+    );
+    let _ = fs::remove_dir_all(&scratch);
+}

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use xtask::bookcheck::{self, Problem};
 use xtask::exercises::{self, Exercise};
@@ -370,12 +370,6 @@ fn run_checked(cmd: &mut Command, what: &str) -> Result<(), String> {
     }
 }
 
-/// Whether an exercise with fewer than [`exercises::MIN_WRONG_SOLUTIONS`]
-/// wrong solutions, or without a hints file, fails the step. A warning while
-/// the chapters' exercises are still getting theirs (issue 13); then an
-/// error.
-const TOO_FEW_WRONG_IS_ERROR: bool = false;
-
 /// The exercise check for every exercise (see [`check_exercises`]).
 fn step_exercises(ctx: &Ctx) -> Result<(), String> {
     check_exercises(ctx, None)
@@ -397,15 +391,11 @@ fn check_exercises(ctx: &Ctx, query: Option<&str>) -> Result<(), String> {
     };
     let started = Instant::now();
     let mut bad = Vec::new();
-    let mut warnings = Vec::new();
     let mut variants = 0;
     for ex in &chosen {
-        variants += check_exercise(ctx, ex, &mut bad, &mut warnings);
+        variants += check_exercise(ctx, ex, &mut bad);
     }
     let secs = started.elapsed().as_secs_f64();
-    for w in &warnings {
-        println!("xtask: warning: {w}");
-    }
     if bad.is_empty() {
         println!(
             "xtask: all {} exercise(s) pass on their solutions, fail on their skeletons \
@@ -423,12 +413,7 @@ fn check_exercises(ctx: &Ctx, query: Option<&str>) -> Result<(), String> {
 }
 
 /// Every side of one exercise; returns how many wrong solutions it tried.
-fn check_exercise(
-    ctx: &Ctx,
-    ex: &Exercise,
-    bad: &mut Vec<String>,
-    warnings: &mut Vec<String>,
-) -> usize {
+fn check_exercise(ctx: &Ctx, ex: &Exercise, bad: &mut Vec<String>) -> usize {
     let label = format!(
         "{} ({}, tests/{}.rs)",
         ex.short_title(),
@@ -500,11 +485,7 @@ fn check_exercise(
         Err(_) => {
             let p = format!("{label}: no hints file {}", ex.hints_file().display());
             println!("    hints: {p}");
-            if TOO_FEW_WRONG_IS_ERROR {
-                bad.push(p);
-            } else {
-                warnings.push(p);
-            }
+            bad.push(p);
         }
     }
 
@@ -512,17 +493,18 @@ fn check_exercise(
     if let Some(p) = exercises::wrong_count_problem(ex, wrong.len()) {
         let p = format!("{label}: {p}");
         println!("    wrong solutions: {p}");
-        if TOO_FEW_WRONG_IS_ERROR {
-            bad.push(p);
-        } else {
-            warnings.push(p);
-        }
+        bad.push(p);
     }
     for mistake in &wrong {
         check_variant(ctx, ex, &label, mistake, loom_test.as_deref(), bad);
     }
     wrong.len()
 }
+
+/// How long one wrong solution's build and tests may take. Tests that wait
+/// have timeouts of their own (seconds); this only stops a test that has none
+/// from stalling CI.
+const VARIANT_LIMIT: Duration = Duration::from_secs(300);
 
 /// One wrong solution: it must build, and the tests (or, if they let it
 /// through, the loom model) must reject it. Prints one line.
@@ -553,10 +535,24 @@ fn check_variant(
     // build of every dependency of every exercise crate (tokio and reqwest
     // among them): minutes on a fresh CI machine.
     .env(exercises::VARIANT_VAR, &variant);
-    let (mut verdict, mut output) = match run::capture(&mut cmd, &ctx.scratch, false) {
-        Ok(out) => (exercises::judge_variant(&ex.name, &out.output), out.output),
-        Err(e) => (NoResults, e),
-    };
+    let (mut verdict, mut output) =
+        match run::capture_within(&mut cmd, &ctx.scratch, false, Some(VARIANT_LIMIT)) {
+            Ok(out) if out.timed_out => {
+                println!(
+                    "    wrong {mistake}: FAILED, its tests were still running after {}s",
+                    VARIANT_LIMIT.as_secs()
+                );
+                bad.push(format!(
+                    "the tests of {} hung on the wrong solution {variant} for {}s: a test that \
+                     waits needs a timeout, so that a mistake fails instead of hanging",
+                    ex.name,
+                    VARIANT_LIMIT.as_secs()
+                ));
+                return;
+            }
+            Ok(out) => (exercises::judge_variant(&ex.name, &out.output), out.output),
+            Err(e) => (NoResults, e),
+        };
     let mut by = format!("tests/{}.rs", ex.name);
     if let (Passed, Some(loom_test)) = (&verdict, loom_test) {
         let mut cmd = loom_cmd(ctx, ex, loom_test);

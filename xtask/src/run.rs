@@ -3,17 +3,20 @@
 
 use std::fs::{self, File};
 use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What a finished child printed and how it exited.
 pub struct Captured {
     pub status: ExitStatus,
     /// stdout and stderr merged in the order they were written.
     pub output: String,
+    /// The child ran past its time limit and was killed.
+    pub timed_out: bool,
 }
 
 /// Runs `cmd` with stdout and stderr both written to one file in
@@ -27,6 +30,20 @@ pub struct Captured {
 ///
 /// With `echo`, everything is copied to our stdout as it arrives.
 pub fn capture(cmd: &mut Command, scratch_dir: &Path, echo: bool) -> Result<Captured, String> {
+    capture_within(cmd, scratch_dir, echo, None)
+}
+
+/// [`capture`], but a child still running after `limit` is killed, with
+/// every process it started, and the result says so.
+///
+/// The child gets a process group of its own so that the kill reaches the
+/// test binary that `cargo test` started, not only cargo.
+pub fn capture_within(
+    cmd: &mut Command,
+    scratch_dir: &Path,
+    echo: bool,
+    limit: Option<Duration>,
+) -> Result<Captured, String> {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     fs::create_dir_all(scratch_dir)
         .map_err(|e| format!("cannot create {}: {e}", scratch_dir.display()))?;
@@ -42,6 +59,11 @@ pub fn capture(cmd: &mut Command, scratch_dir: &Path, echo: bool) -> Result<Capt
             path.display()
         )
     })?;
+    if limit.is_some() {
+        cmd.process_group(0);
+    }
+    let started = Instant::now();
+    let mut timed_out = false;
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::from(file))
@@ -71,6 +93,14 @@ pub fn capture(cmd: &mut Command, scratch_dir: &Path, echo: bool) -> Result<Capt
         pump(&mut bytes).map_err(|e| format!("reading the output of {}: {e}", describe(cmd)))?;
         match child.try_wait() {
             Ok(Some(status)) => break status,
+            Ok(None) if !timed_out && limit.is_some_and(|l| started.elapsed() > l) => {
+                timed_out = true;
+                // The group's id is the child's pid (process_group(0) above).
+                // A failed kill leaves the loop waiting, as without a limit.
+                let _ = Command::new("kill")
+                    .args(["-KILL", "--", &format!("-{}", child.id())])
+                    .status();
+            }
             Ok(None) => thread::sleep(Duration::from_millis(100)),
             Err(e) => return Err(format!("waiting for {}: {e}", describe(cmd))),
         }
@@ -82,6 +112,7 @@ pub fn capture(cmd: &mut Command, scratch_dir: &Path, echo: bool) -> Result<Capt
     Ok(Captured {
         status,
         output: String::from_utf8_lossy(&bytes).into_owned(),
+        timed_out,
     })
 }
 

@@ -50,7 +50,6 @@ impl State {
         State(AtomicU8::new(SCHEDULED))
     }
 
-    // ANCHOR: wake
     /// A waker fired.
     pub fn wake(&self) -> WakeAction {
         let mut action = WakeAction::Nothing;
@@ -83,9 +82,7 @@ impl State {
             });
         action
     }
-    // ANCHOR_END: wake
 
-    // ANCHOR: run
     /// A worker took the task off a queue and is about to poll it.
     /// Returns false if the task already completed (it was cancelled while
     /// queued), in which case it must not be polled.
@@ -113,7 +110,6 @@ impl State {
             }
         }
     }
-    // ANCHOR_END: run
 
     /// The task finished, panicked or was cancelled.
     pub fn complete(&self) {

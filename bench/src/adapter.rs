@@ -471,4 +471,5 @@ macro_rules! same_tcp_as {
 
 // Chapter 11 uses chapter 6's sockets (found through `Reactor::enter`).
 same_tcp_as!(Ch11, Ch06);
+same_tcp_as!(Ch12, Ch06);
 same_tcp_as!(TokioCurrentThread, Tokio);

@@ -24,8 +24,8 @@ pub fn registry() -> Vec<Entry> {
         Entry::new::<Ch04>(),
         Entry::new::<Ch05>(),
         Entry::with_tcp::<Ch06>(),
-        // Chapter 6 plus the LIFO slot; no TCP yet (see its lib.rs).
-        Entry::new::<Ch12>(),
+        // Chapter 6 plus the LIFO slot.
+        Entry::with_tcp::<Ch12>(),
         // One thread each: compare these two with each other.
         Entry::with_tcp::<TokioCurrentThread>(),
         Entry::with_tcp::<Ch11>(),

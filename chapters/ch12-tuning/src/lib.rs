@@ -4,19 +4,60 @@
 //! reactor) with one change to the scheduler: tokio's LIFO slot. A task
 //! woken or spawned by the task a worker is running goes into a one-task
 //! slot that the worker runs next, instead of to the back of its queue.
-//! Tasks and join handles are chapter 3's. Timers and sockets are not
-//! wired up yet: chapter 6's `Reactor::current` finds only its own scheduler.
+//! Tasks and join handles are chapter 3's; timers and sockets chapter 6's.
 
 pub mod lifo;
 
-pub use ch03_global_queue::{spawn, yield_now, JoinError, JoinHandle, Schedule, WorkerStats};
-pub use ch06_reactor::ReactorPark;
-pub use lifo::{LifoStealing, MAX_LIFO_POLLS_PER_TICK};
+use std::ops::Deref;
 
-// ANCHOR: runtime
+pub use ch03_global_queue::{spawn, yield_now, JoinError, JoinHandle, Schedule, WorkerStats};
+pub use ch06_reactor::{net, time, ReactorPark};
+pub use lifo::{LifoStealing, WorkerPark, MAX_LIFO_POLLS_PER_TICK};
+
 /// Chapter 6's parker under the LIFO-slot scheduler.
 pub type Scheduler = LifoStealing<ReactorPark>;
 
-/// This chapter's runtime.
-pub type Runtime = ch03_global_queue::runtime::Runtime<Scheduler>;
+type Inner = ch03_global_queue::runtime::Runtime<Scheduler>;
+
+// ANCHOR: runtime
+/// Chapter 3's runtime shell over [`Scheduler`]. Chapter 6's
+/// `Reactor::current` recognises only chapter 6's scheduler type, so this
+/// runtime makes its reactor current itself: on each worker (in
+/// `run_worker`), in `block_on`, and while it drops its tasks (a socket
+/// deregisters itself when dropped). Everything else is the shell's, through
+/// `Deref`.
+pub struct Runtime {
+    /// `None` only inside `drop`.
+    inner: Option<Inner>,
+}
+
+impl Runtime {
+    pub fn new(workers: usize) -> Runtime {
+        Runtime {
+            inner: Some(Inner::new(workers)),
+        }
+    }
+
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        let _entered = self.scheduler().park().enter();
+        self.deref().block_on(future)
+    }
+}
 // ANCHOR_END: runtime
+
+impl Deref for Runtime {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        self.inner.as_ref().expect("taken only in drop")
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(inner) = self.inner.take() {
+            let _entered = inner.scheduler().park().enter();
+            drop(inner);
+        }
+    }
+}

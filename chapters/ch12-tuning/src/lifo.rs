@@ -17,7 +17,31 @@ use ch03_global_queue::trace::{self, Kind};
 use ch04_local_queues::local_queues::is_fairness_tick;
 use ch05_work_stealing::deque::{Injector, Steal, Stealer, Worker};
 use ch05_work_stealing::idle::Idle;
-use ch05_work_stealing::park::Park;
+use ch05_work_stealing::park::{CondvarPark, Park};
+use ch06_reactor::reactor::EnterGuard;
+use ch06_reactor::ReactorPark;
+
+// ANCHOR: worker_park
+/// A `Park` that has something to install on each worker thread while it
+/// runs: chapter 6's reactor, so that sockets and timers created in a task
+/// find it through `Reactor::current`.
+pub trait WorkerPark: Park {
+    type Guard;
+    fn enter(&self) -> Self::Guard;
+}
+
+impl WorkerPark for ReactorPark {
+    type Guard = EnterGuard;
+    fn enter(&self) -> EnterGuard {
+        self.reactor().enter()
+    }
+}
+// ANCHOR_END: worker_park
+
+impl WorkerPark for CondvarPark {
+    type Guard = ();
+    fn enter(&self) {}
+}
 
 // ANCHOR: cap
 /// How many tasks in a row a worker may take from its LIFO slot before it
@@ -26,7 +50,7 @@ pub const MAX_LIFO_POLLS_PER_TICK: usize = 3;
 // ANCHOR_END: cap
 
 // ANCHOR: struct
-pub struct LifoStealing<P: Park> {
+pub struct LifoStealing<P: WorkerPark> {
     injector: Injector<Task>,
     stealers: Box<[Stealer<Task>]>,
     unclaimed: Mutex<Vec<Option<Worker<Task>>>>,
@@ -64,7 +88,7 @@ impl Drop for LocalGuard {
     }
 }
 
-impl<P: Park> LifoStealing<P> {
+impl<P: WorkerPark> LifoStealing<P> {
     /// The parker, for the reactor's `Reactor::current`.
     pub fn park(&self) -> &P {
         &self.park
@@ -96,7 +120,14 @@ impl<P: Park> LifoStealing<P> {
     /// a sleeping sibling should be woken: only if a task landed where it can
     /// be stolen.
     fn schedule_local(&self, local: &Local, task: Task) -> bool {
-        if local.running.get() == Some(task.id()) {
+        let Some(running) = local.running.get() else {
+            // No task is running: the reactor, turned by this worker while
+            // parked or in maintenance, woke it. A worker waking from `park`
+            // looks in its queue, not in its slot: queue it.
+            local.queue.push(task);
+            return true;
+        };
+        if running == task.id() {
             // It woke itself: a yield. The slot would run it again at once.
             local.queue.push(task);
             return true;
@@ -220,11 +251,15 @@ impl<P: Park> LifoStealing<P> {
     }
 
     // ANCHOR: sleep
-    /// Chapter 5's sleep. The slot needs no flushing here: `run_task`
-    /// empties it before it returns, so a worker never parks on a task
-    /// that only it could run. Returns whether it wakes as a searcher.
+    /// Chapter 5's sleep, after one more rule: nothing may sit in the slot
+    /// while its worker parks, since nobody else can run it. `run_task`
+    /// empties the slot and only a running task fills it, so this finds it
+    /// empty; it is tokio's rule, kept here as a guard that costs nothing.
+    /// Returns whether the worker wakes as a searcher.
     fn sleep(&self, index: usize, local: &Local, searching: bool) -> bool {
-        debug_assert!(local.lifo.take().is_none(), "parking with a full slot");
+        if let Some(task) = local.lifo.take() {
+            local.queue.push(task);
+        }
         self.idle.announce_sleep(index, searching);
         if self.has_work() {
             self.wake_one();
@@ -247,7 +282,7 @@ impl<P: Park> LifoStealing<P> {
     // ANCHOR_END: sleep
 }
 
-impl<P: Park> Schedule for LifoStealing<P> {
+impl<P: WorkerPark> Schedule for LifoStealing<P> {
     fn new(workers: usize) -> Self {
         let queues: Vec<Worker<Task>> = (0..workers).map(|_| Worker::new_fifo()).collect();
         LifoStealing {
@@ -292,6 +327,7 @@ impl<P: Park> Schedule for LifoStealing<P> {
         });
         LOCAL.with(|slot| *slot.borrow_mut() = Some(local.clone()));
         let _guard = LocalGuard;
+        let _entered = self.park.enter();
         let (mut tick, mut searching) = (0u32, false);
         let mut rng = (index as u32).wrapping_mul(0x9E37_79B9) | 1;
         while !self.shutdown.load(Ordering::SeqCst) {

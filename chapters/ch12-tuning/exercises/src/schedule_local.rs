@@ -10,7 +10,8 @@ pub struct Local {
     pub slot: Option<u32>,
     /// Oldest first; other workers steal from it.
     pub queue: VecDeque<u32>,
-    /// The task this worker is polling right now.
+    /// The task this worker is polling right now; `None` between polls,
+    /// when the reactor (turned by this worker) may wake tasks too.
     pub running: Option<u32>,
 }
 
@@ -20,8 +21,9 @@ impl Local {
     /// `running`. Puts it where it belongs and returns whether a sleeping
     /// worker should be woken.
     pub fn schedule_local(&mut self, task: u32) -> bool {
-        // TODO: a yield, a task for an empty slot, a task that displaces
-        // another: three places, and three answers about waking.
+        // TODO: a wake-up from outside any task, a yield, a task for an
+        // empty slot, a task that displaces another: where each goes, and
+        // whether it wakes a sibling.
         let _ = task;
         todo!("Exercise 12.1 (schedule_local): see the book, Chapter 12, \"Exercise 12.1: Where a task goes\"")
     }

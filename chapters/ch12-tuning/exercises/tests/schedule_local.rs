@@ -48,3 +48,13 @@ fn a_task_that_wakes_itself_yields_to_the_back_of_the_queue() {
     assert_eq!(queue(&local), [7, 1], "everyone queued goes first");
     assert_eq!(local.slot, Some(2), "a yield leaves the slot alone");
 }
+
+#[test]
+fn a_wake_up_between_polls_goes_to_the_queue() {
+    // No task running: the reactor, turned by this worker while it was
+    // parked, woke task 5. The worker, back from `park`, looks in its queue.
+    let mut local = Local::default();
+    assert!(local.schedule_local(5), "stealable: a sibling may take it");
+    assert_eq!(queue(&local), [5]);
+    assert_eq!(local.slot, None, "nobody runs a slot between polls");
+}

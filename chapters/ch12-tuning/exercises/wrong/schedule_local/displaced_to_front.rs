@@ -11,7 +11,8 @@ pub struct Local {
     pub slot: Option<u32>,
     /// Oldest first; other workers steal from it.
     pub queue: VecDeque<u32>,
-    /// The task this worker is polling right now.
+    /// The task this worker is polling right now; `None` between polls,
+    /// when the reactor (turned by this worker) may wake tasks too.
     pub running: Option<u32>,
 }
 
@@ -21,6 +22,12 @@ impl Local {
     /// `running`. Puts it where it belongs and returns whether a sleeping
     /// worker should be woken.
     pub fn schedule_local(&mut self, task: u32) -> bool {
+        if self.running.is_none() {
+            // Not inside a task: the reactor woke it while this worker was
+            // parked. A worker back from `park` looks in its queue only.
+            self.queue.push_back(task);
+            return true;
+        }
         if self.running == Some(task) {
             // It woke itself: a yield. In the slot it would run again at
             // once; at the back of the queue everyone else goes first.

@@ -9,9 +9,9 @@
 use exercise_support::exercise;
 
 exercise!(
-    run_all_on_threads,
-    "run_all_on_threads",
-    "../solutions/run_all_on_threads.rs"
+    first_to_finish,
+    "first_to_finish",
+    "../solutions/first_to_finish.rs"
 );
 exercise!(
     run_with_limit,

@@ -78,7 +78,7 @@ fn run(ids: Vec<u64>, limit: usize) -> (Vec<Outcome<String>>, usize) {
 /// The tests' bound: each fake fetch waits until `limit` are in flight.
 fn within_limit<T: Send + 'static>(body: impl FnOnce() -> T + Send + 'static) -> T {
     testkit::within(
-        std::time::Duration::from_secs(30),
+        std::time::Duration::from_secs(10),
         "the fetches wait until `limit` of them are in flight, and fewer \
          ever were: keep `limit` running while ids remain",
         body,

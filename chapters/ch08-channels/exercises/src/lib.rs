@@ -8,6 +8,7 @@
 
 use exercise_support::exercise;
 
+pub mod bounded;
 pub mod interleave;
 
 exercise!(oneshot_recv, "oneshot_recv", "../solutions/oneshot_recv.rs");

@@ -10,6 +10,7 @@ use exercise_support::exercise;
 
 pub mod bounded;
 pub mod interleave;
+pub mod oneshot;
 
 exercise!(oneshot_recv, "oneshot_recv", "../solutions/oneshot_recv.rs");
 exercise!(bounded_send, "bounded_send", "../solutions/bounded_send.rs");

@@ -677,3 +677,4 @@ conformance_suite!(ch05, ch05_work_stealing);
 conformance_suite!(ch06, ch06_reactor);
 // ANCHOR_END: suites
 conformance_suite!(ch12, ch12_tuning);
+conformance_suite!(ch13, ch13_budget);

@@ -1,0 +1,132 @@
+//! `cargo bench -p ch13-budget --bench hog [-- --quick] [-- --rounds N]`
+//!
+//! The hog workload (see `ch13_budget::workload`) on tokio, chapter 12 and
+//! chapter 13, two workers each, one hog per worker, in one process. Each
+//! round runs the three in turn (the order rotates), and reports each
+//! runtime's ping p50 and p99; the summary is the median over rounds of
+//! each value and of each round's ratio to tokio, with the range.
+
+use std::time::Duration;
+
+use ch13_budget::hog_and_ping;
+use ch13_budget::workload::{ms, Config, Outcome};
+// The workload calls `read` and `write_all` on tokio's sockets through these.
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const WORKERS: usize = 2;
+const NAMES: [&str; 3] = ["tokio", "ch12", "ch13"];
+
+fn run(which: usize, config: &Config) -> std::io::Result<Outcome> {
+    match which {
+        0 => hog_and_ping!(
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(WORKERS)
+                .enable_all()
+                .build()?,
+            tokio::spawn,
+            tokio::net::TcpListener,
+            tokio::net::TcpStream,
+            config
+        ),
+        1 => hog_and_ping!(
+            ch12_tuning::Runtime::new(WORKERS),
+            ch12_tuning::spawn,
+            ch12_tuning::net::TcpListener,
+            ch12_tuning::net::TcpStream,
+            config
+        ),
+        _ => hog_and_ping!(
+            ch13_budget::Runtime::new(WORKERS),
+            ch13_budget::spawn,
+            ch13_budget::net::TcpListener,
+            ch13_budget::net::TcpStream,
+            config
+        ),
+    }
+}
+
+fn median(mut values: Vec<f64>) -> (f64, f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    let mid = if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    };
+    (mid, values[0], values[n - 1])
+}
+
+fn main() -> std::io::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|arg| arg == "--quick");
+    let mut rounds = if quick { 1 } else { 7 };
+    if let Some(i) = args.iter().position(|arg| arg == "--rounds") {
+        rounds = args
+            .get(i + 1)
+            .and_then(|n| n.parse().ok())
+            .filter(|&n| n > 0)
+            .expect("--rounds takes a positive number");
+    }
+    let window = Duration::from_millis(if quick { 200 } else { 1000 });
+    let config = Config {
+        hogs: WORKERS,
+        window,
+        interval: Duration::from_millis(1),
+        hog_cap: window + Duration::from_millis(300),
+    };
+    println!(
+        "hog: {} hogs, {WORKERS} workers, a ping every {} for {}, {rounds} round(s)",
+        config.hogs,
+        ms(config.interval),
+        ms(config.window)
+    );
+    // Per runtime: each round's p50 and p99, in seconds.
+    let mut p50 = [vec![], vec![], vec![]];
+    let mut p99 = [vec![], vec![], vec![]];
+    for round in 0..rounds {
+        for turn in 0..NAMES.len() {
+            let which = (round + turn) % NAMES.len();
+            let outcome = run(which, &config)?;
+            let l = outcome.latencies;
+            println!(
+                "round {round} {:5}: p50 {:>12} p99 {:>12} max {:>12} ({} pings, {} hog reads)",
+                NAMES[which],
+                ms(l.p50),
+                ms(l.p99),
+                ms(l.max),
+                l.count,
+                outcome.hog_reads
+            );
+            p50[which].push(l.p50.as_secs_f64());
+            p99[which].push(l.p99.as_secs_f64());
+        }
+    }
+    println!("\nmedian over {rounds} round(s) [min-max]:");
+    for which in 0..NAMES.len() {
+        let ratio = |values: &[Vec<f64>; 3]| {
+            median(
+                values[which]
+                    .iter()
+                    .zip(&values[0])
+                    .map(|(ours, tokio)| ours / tokio)
+                    .collect(),
+            )
+        };
+        let (a, a_lo, a_hi) = median(p50[which].clone());
+        let (b, b_lo, b_hi) = median(p99[which].clone());
+        let (r50, r50_lo, r50_hi) = ratio(&p50);
+        let (r99, r99_lo, r99_hi) = ratio(&p99);
+        println!(
+            "{:5} p50 {:.3} ms [{:.3}-{:.3}]  p99 {:.3} ms [{:.3}-{:.3}]  \
+             p50/tokio {r50:.2}x [{r50_lo:.2}-{r50_hi:.2}]  p99/tokio {r99:.2}x [{r99_lo:.2}-{r99_hi:.2}]",
+            NAMES[which],
+            a * 1e3,
+            a_lo * 1e3,
+            a_hi * 1e3,
+            b * 1e3,
+            b_lo * 1e3,
+            b_hi * 1e3,
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! Chapter 13: a cooperative budget.
+//!
+//! Chapter 12's runtime, unchanged, with every task's future wrapped so that
+//! each poll starts with a budget of 128 units ([`coop`]), and chapter 6's
+//! sockets wrapped so that each ready operation spends one ([`net`]). A task
+//! that finds its socket always ready now yields after 128 operations
+//! instead of holding its worker for as long as the data lasts.
+
+pub mod coop;
+pub mod net;
+pub mod workload;
+
+use std::future::Future;
+use std::ops::Deref;
+
+pub use ch12_tuning::{time, yield_now, JoinError, JoinHandle, Schedule, WorkerStats};
+
+/// tokio's names for the budget's public parts.
+pub mod task {
+    pub use crate::coop::{consume_budget, unconstrained, Unconstrained};
+    pub use crate::{spawn, yield_now, JoinError, JoinHandle};
+}
+
+use coop::Budgeted;
+
+// ANCHOR: runtime
+/// Chapter 12's runtime; only the futures it is given change: each is
+/// wrapped in [`Budgeted`], which refills the budget around every poll.
+pub struct Runtime {
+    inner: ch12_tuning::Runtime,
+}
+
+impl Runtime {
+    pub fn new(workers: usize) -> Runtime {
+        Runtime {
+            inner: ch12_tuning::Runtime::new(workers),
+        }
+    }
+
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.inner.block_on(Budgeted::new(future))
+    }
+
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.inner.spawn(Budgeted::new(future))
+    }
+}
+
+/// Spawns a budgeted task on the current runtime.
+///
+/// # Panics
+/// Outside a runtime, like chapter 3's `spawn`.
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    ch03_global_queue::spawn(Budgeted::new(future))
+}
+// ANCHOR_END: runtime
+
+/// Everything else (stats, the scheduler, the handle) is chapter 12's.
+impl Deref for Runtime {
+    type Target = ch12_tuning::Runtime;
+
+    fn deref(&self) -> &ch12_tuning::Runtime {
+        &self.inner
+    }
+}

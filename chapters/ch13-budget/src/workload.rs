@@ -1,0 +1,201 @@
+//! The demo's and the benchmark's workload, for any runtime: hog tasks that
+//! read an always-ready socket one byte at a time, and an echo task that a
+//! client on its own thread pings at a steady rate. The client's thread is
+//! outside the runtime, so its clock does not depend on the runtime under
+//! test; what it measures is how long the echo task takes to get a turn.
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// One run of the workload.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Hog tasks: one per worker occupies them all.
+    pub hogs: usize,
+    /// How long the client pings for.
+    pub window: Duration,
+    /// Time between two pings (the client does not wait for answers).
+    pub interval: Duration,
+    /// A hog stops when told, or after this long: without a budget nothing
+    /// else runs until then, not even the task that would tell it.
+    pub hog_cap: Duration,
+}
+
+/// Starts a thread that accepts one connection and writes to it until the
+/// peer closes it, faster than one-byte reads can drain it: a socket that
+/// is always ready to read. Returns the address to connect to.
+pub fn feeder() -> io::Result<SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
+    let chunk = vec![0x5a_u8; 64 * 1024];
+    // Nobody joins it: it ends when its peer (the hog) drops the socket and
+    // a write fails, or with the process if the hog never connects.
+    thread::Builder::new()
+        .name("feeder".into())
+        .spawn(move || {
+            if let Ok((mut socket, _)) = listener.accept() {
+                while socket.write_all(&chunk).is_ok() {}
+            }
+        })?;
+    Ok(addr)
+}
+
+// ANCHOR: ping
+/// Sends a one-byte ping every `interval` for `window` on one connection,
+/// from one thread, and reads the echoes on this one. Each ping's latency
+/// runs from just before its write to the read that brought its echo back;
+/// a late echo does not delay the next ping (the client is open-loop, so a
+/// stall shows up in every ping sent during it, not only in one).
+pub fn ping(server: SocketAddr, config: &Config) -> io::Result<Vec<Duration>> {
+    let mut socket = TcpStream::connect(server)?;
+    socket.set_nodelay(true)?;
+    // Past the hog cap, an echo is not late: it is lost.
+    socket.set_read_timeout(Some(config.hog_cap + Duration::from_secs(10)))?;
+    let mut sender = socket.try_clone()?;
+    let count = (config.window.as_nanos() / config.interval.as_nanos()).max(1) as u32;
+    let interval = config.interval;
+    let (sent_tx, sent_rx) = mpsc::channel::<Instant>();
+    let pacer = thread::Builder::new()
+        .name("pinger".into())
+        .spawn(move || -> io::Result<()> {
+            let start = Instant::now();
+            for i in 0..count {
+                let due = start + interval * i;
+                if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                    thread::sleep(wait);
+                }
+                // The reader holds the receiver until every echo is back.
+                let _ = sent_tx.send(Instant::now());
+                sender.write_all(&[1])?;
+            }
+            Ok(())
+        })?;
+    let mut latencies = Vec::with_capacity(count as usize);
+    let mut buf = [0u8; 256];
+    while latencies.len() < count as usize {
+        let n = socket.read(&mut buf)?;
+        let now = Instant::now();
+        if n == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        for _ in 0..n {
+            // Each ping's time is sent before its byte, so it is here.
+            let sent = sent_rx.recv().map_err(|_| io::ErrorKind::BrokenPipe)?;
+            latencies.push(now - sent);
+        }
+    }
+    pacer
+        .join()
+        .map_err(|_| io::Error::other("the pinger panicked"))??;
+    Ok(latencies)
+}
+// ANCHOR_END: ping
+
+/// Percentiles of one run's ping latencies.
+#[derive(Clone, Copy, Debug)]
+pub struct Latencies {
+    pub count: usize,
+    pub p50: Duration,
+    pub p99: Duration,
+    pub max: Duration,
+}
+
+impl Latencies {
+    /// Nearest-rank percentiles.
+    pub fn of(mut samples: Vec<Duration>) -> Latencies {
+        assert!(!samples.is_empty(), "no ping came back");
+        samples.sort_unstable();
+        let rank = |p: usize| samples[(samples.len() * p).div_ceil(100).max(1) - 1];
+        Latencies {
+            count: samples.len(),
+            p50: rank(50),
+            p99: rank(99),
+            max: samples[samples.len() - 1],
+        }
+    }
+}
+
+/// What one run of [`hog_and_ping!`](crate::hog_and_ping) saw.
+#[derive(Clone, Copy, Debug)]
+pub struct Outcome {
+    pub latencies: Latencies,
+    /// Bytes the hogs read, one read each.
+    pub hog_reads: u64,
+}
+
+/// Milliseconds, for tables.
+pub fn ms(duration: Duration) -> String {
+    format!("{:.3} ms", duration.as_secs_f64() * 1e3)
+}
+
+// ANCHOR: workload
+/// Runs the workload on a runtime: `$runtime` has `block_on(&self, ..)`,
+/// `$spawn` spawns on it, `$listener` and `$stream` are its TCP types (with
+/// `bind`, `accept`, `connect`, `read`, `write_all`, `set_nodelay`; for
+/// tokio, have its `AsyncReadExt` and `AsyncWriteExt` in scope). An
+/// `io::Result<Outcome>`.
+#[macro_export]
+macro_rules! hog_and_ping {
+    ($runtime:expr, $spawn:path, $listener:ty, $stream:ty, $config:expr) => {
+        (|| -> ::std::io::Result<$crate::workload::Outcome> {
+            use ::std::sync::atomic::{AtomicBool, Ordering};
+            let config: &$crate::workload::Config = $config;
+            let runtime = $runtime;
+            let started = ::std::time::Instant::now();
+            let stop = ::std::sync::Arc::new(AtomicBool::new(false));
+            let (hogs, server, addr) = runtime.block_on(async {
+                let mut hogs = Vec::new();
+                for _ in 0..config.hogs {
+                    let mut stream = <$stream>::connect($crate::workload::feeder()?).await?;
+                    let (stop, cap) = (stop.clone(), config.hog_cap);
+                    hogs.push($spawn(async move {
+                        let mut byte = [0u8; 1];
+                        let mut reads = 0u64;
+                        while !stop.load(Ordering::Relaxed) && started.elapsed() < cap {
+                            match stream.read(&mut byte).await {
+                                Ok(1) => reads += 1,
+                                _ => break,
+                            }
+                        }
+                        reads
+                    }));
+                }
+                let listener = <$listener>::bind("127.0.0.1:0").await?;
+                let addr = listener.local_addr()?;
+                let server = $spawn(async move {
+                    let (mut socket, _) = listener.accept().await?;
+                    socket.set_nodelay(true)?;
+                    let mut buf = [0u8; 256];
+                    loop {
+                        match socket.read(&mut buf).await? {
+                            0 => return Ok::<(), ::std::io::Error>(()),
+                            n => socket.write_all(&buf[..n]).await?,
+                        }
+                    }
+                });
+                Ok::<_, ::std::io::Error>((hogs, server, addr))
+            })?;
+            let pinged = $crate::workload::ping(addr, config);
+            stop.store(true, Ordering::Relaxed);
+            let hog_reads = runtime.block_on(async {
+                let mut reads = 0;
+                for hog in hogs {
+                    // A hog only panics on a bug in the runtime under test.
+                    reads += hog.await.expect("a hog task failed");
+                }
+                reads
+            });
+            let latencies = $crate::workload::Latencies::of(pinged?);
+            // The client hung up: the echo task has returned, or will.
+            drop(server);
+            Ok($crate::workload::Outcome {
+                latencies,
+                hog_reads,
+            })
+        })()
+    };
+}
+// ANCHOR_END: workload

@@ -678,3 +678,4 @@ conformance_suite!(ch06, ch06_reactor);
 // ANCHOR_END: suites
 conformance_suite!(ch12, ch12_tuning);
 conformance_suite!(ch13, ch13_budget);
+conformance_suite!(ch14, ch14_timer_wheel);

@@ -62,6 +62,23 @@ struct Sleeper {
 // ANCHOR_END: reactor_park
 
 impl ReactorPark {
+    /// A parker around a reactor built elsewhere (chapter 14 gives it a
+    /// timer wheel); `Park::new` builds a plain one.
+    pub fn with_reactor(workers: usize, reactor: Reactor) -> Self {
+        ReactorPark {
+            reactor: Arc::new(reactor),
+            slots: (0..workers)
+                .map(|_| Slot {
+                    notified: AtomicBool::new(false),
+                    sleep: Mutex::new(Sleeper::default()),
+                    condvar: Condvar::new(),
+                })
+                .collect(),
+            holder: AtomicUsize::new(NOBODY),
+            sleepers: AtomicUsize::new(0),
+        }
+    }
+
     /// The reactor that I/O and timer futures register with.
     pub fn reactor(&self) -> &Arc<Reactor> {
         &self.reactor
@@ -175,18 +192,7 @@ impl Park for ReactorPark {
         let reactor = Reactor::new().unwrap_or_else(|error| {
             panic!("the OS refused to create the reactor (epoll/kqueue): {error}")
         });
-        ReactorPark {
-            reactor: Arc::new(reactor),
-            slots: (0..workers)
-                .map(|_| Slot {
-                    notified: AtomicBool::new(false),
-                    sleep: Mutex::new(Sleeper::default()),
-                    condvar: Condvar::new(),
-                })
-                .collect(),
-            holder: AtomicUsize::new(NOBODY),
-            sleepers: AtomicUsize::new(0),
-        }
+        ReactorPark::with_reactor(workers, reactor)
     }
 
     // ANCHOR: park

@@ -36,6 +36,8 @@ pub struct Reactor {
     waker: mio::Waker,
     sources: Mutex<Sources>,
     timers: Mutex<TimerHeap>,
+    /// Another timer store, asked alongside the heap (chapter 14's wheel).
+    more_timers: Option<Box<dyn TimerDriver>>,
     /// Set when the runtime is dropped: nobody will turn the reactor again.
     shut_down: AtomicBool,
 }
@@ -87,6 +89,25 @@ impl Drop for EnterGuard {
     }
 }
 
+// ANCHOR: timer_driver
+/// A timer store of another chapter (chapter 14's wheel), which a reactor
+/// built with [`Reactor::with_timers`] consults at each turn as it does its
+/// own heap. The store keeps its own lock: these calls come from the one
+/// worker that turns the reactor, its futures from any thread.
+pub trait TimerDriver: Send + Sync + 'static {
+    /// A worker is about to wait: how long it may, `None` for no timer.
+    fn begin_poll(&self, now: Instant) -> Option<Duration>;
+    /// The wait is over.
+    fn end_poll(&self);
+    /// Adds the wakers of the timers due at `now`.
+    fn fire_due(&self, now: Instant, wakers: &mut Vec<Waker>);
+    /// The runtime is gone: adds every waker, as [`Reactor::shutdown`] does.
+    fn shutdown(&self, wakers: &mut Vec<Waker>);
+    /// For the store's own futures to find it in [`Reactor::timers`].
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+// ANCHOR_END: timer_driver
+
 /// How long a turn may wait for events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wait {
@@ -99,6 +120,20 @@ pub enum Wait {
 
 impl Reactor {
     pub fn new() -> io::Result<Reactor> {
+        Self::build(None)
+    }
+
+    /// A reactor that also drives `timers`.
+    pub fn with_timers(timers: Box<dyn TimerDriver>) -> io::Result<Reactor> {
+        Self::build(Some(timers))
+    }
+
+    /// The store given to [`Reactor::with_timers`], if it is a `T`.
+    pub fn timers<T: TimerDriver>(&self) -> Option<&T> {
+        self.more_timers.as_ref()?.as_any().downcast_ref()
+    }
+
+    fn build(more_timers: Option<Box<dyn TimerDriver>>) -> io::Result<Reactor> {
         let poll = Poll::new()?;
         let registry = poll.registry().try_clone()?;
         let waker = mio::Waker::new(poll.registry(), WAKER)?;
@@ -114,6 +149,7 @@ impl Reactor {
                 free: Vec::new(),
             }),
             timers: Mutex::new(TimerHeap::new()),
+            more_timers,
             shut_down: AtomicBool::new(false),
         })
     }
@@ -231,11 +267,14 @@ impl Reactor {
         let Driver { poll, events } = &mut *driver;
         let timeout = match wait {
             Wait::No => Some(Duration::ZERO),
-            Wait::UntilNextTimer => lock(&self.timers).begin_poll(Instant::now()),
+            Wait::UntilNextTimer => self.begin_poll(Instant::now()),
         };
         let polled = poll.poll(events, timeout);
         if wait == Wait::UntilNextTimer {
             lock(&self.timers).end_poll();
+            if let Some(more) = &self.more_timers {
+                more.end_poll();
+            }
         }
         match polled {
             Ok(()) => {}
@@ -273,10 +312,24 @@ impl Reactor {
                 io.set_readiness(ready, &mut wakers);
             }
         }
-        lock(&self.timers).fire_due(Instant::now(), &mut wakers);
+        let now = Instant::now();
+        lock(&self.timers).fire_due(now, &mut wakers);
+        if let Some(more) = &self.more_timers {
+            more.fire_due(now, &mut wakers);
+        }
         wakers
     }
     // ANCHOR_END: turn_events
+
+    /// The earlier of the heap's and the other store's next deadlines.
+    fn begin_poll(&self, now: Instant) -> Option<Duration> {
+        let heap = lock(&self.timers).begin_poll(now);
+        let more = self.more_timers.as_ref().and_then(|m| m.begin_poll(now));
+        match (heap, more) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
 
     /// Ends a `poll` in progress, or makes the next one return at once.
     pub fn wake(&self) {
@@ -320,6 +373,9 @@ impl Reactor {
             io.shutdown(&mut wakers);
         }
         lock(&self.timers).take_wakers(&mut wakers);
+        if let Some(more) = &self.more_timers {
+            more.shutdown(&mut wakers);
+        }
         wakers
     }
     // ANCHOR_END: shutdown

@@ -1,0 +1,109 @@
+//! Chapter 14: a timer wheel.
+//!
+//! Chapter 12's runtime (chapter 6's reactor under the LIFO-slot
+//! scheduler), whose reactor also drives a hierarchical timer wheel
+//! ([`wheel`]): O(1) insert and cancel, and a cancelled timer's memory is
+//! free at once. [`time`] has `sleep`, `sleep_until`, `timeout` and
+//! `interval` on it. Tasks are chapter 3's, sockets chapter 6's.
+
+pub mod time;
+pub mod wheel;
+
+use std::ops::Deref;
+
+pub use ch03_global_queue::{spawn, yield_now, JoinError, JoinHandle, Schedule, WorkerStats};
+use ch05_work_stealing::park::Park;
+pub use ch06_reactor::net;
+use ch06_reactor::reactor::EnterGuard;
+use ch06_reactor::{Reactor, ReactorPark};
+use ch12_tuning::{LifoStealing, WorkerPark};
+
+// ANCHOR: park
+/// Chapter 6's parker around a reactor that drives a [`time::WheelDriver`]:
+/// the one thing `Park::new` does differently.
+pub struct WheelPark(ReactorPark);
+
+impl Park for WheelPark {
+    fn new(workers: usize) -> Self {
+        // As in chapter 6: `Park::new` cannot fail, and a runtime without
+        // its reactor is no runtime.
+        let reactor = Reactor::with_timers(Box::new(time::WheelDriver::new()))
+            .unwrap_or_else(|error| panic!("the OS refused to create the reactor: {error}"));
+        WheelPark(ReactorPark::with_reactor(workers, reactor))
+    }
+    fn park(&self, index: usize) {
+        self.0.park(index)
+    }
+    fn unpark(&self, index: usize) {
+        self.0.unpark(index)
+    }
+    fn maintenance(&self, index: usize) {
+        self.0.maintenance(index)
+    }
+}
+
+impl WorkerPark for WheelPark {
+    type Guard = EnterGuard;
+    fn enter(&self) -> EnterGuard {
+        self.0.reactor().enter()
+    }
+}
+// ANCHOR_END: park
+
+impl WheelPark {
+    pub fn reactor(&self) -> &std::sync::Arc<Reactor> {
+        self.0.reactor()
+    }
+}
+
+/// Chapter 12's scheduler, parking in the wheel's reactor.
+pub type Scheduler = LifoStealing<WheelPark>;
+
+type Inner = ch03_global_queue::runtime::Runtime<Scheduler>;
+
+/// Chapter 3's runtime shell over [`Scheduler`], making its reactor current
+/// in `block_on` and while it drops its tasks, as chapter 12's does (its
+/// workers do it in `run_worker`).
+pub struct Runtime {
+    /// `None` only inside `drop`.
+    inner: Option<Inner>,
+}
+
+impl Runtime {
+    pub fn new(workers: usize) -> Runtime {
+        Runtime {
+            inner: Some(Inner::new(workers)),
+        }
+    }
+
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        let _entered = self.scheduler().park().enter();
+        self.deref().block_on(future)
+    }
+
+    /// The wheel this runtime's timers are in.
+    pub fn wheel(&self) -> &time::WheelDriver {
+        self.scheduler()
+            .park()
+            .reactor()
+            .timers::<time::WheelDriver>()
+            .expect("WheelPark::new gives the reactor a wheel")
+    }
+}
+
+impl Deref for Runtime {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        self.inner.as_ref().expect("taken only in drop")
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(inner) = self.inner.take() {
+            let _entered = inner.scheduler().park().enter();
+            drop(inner);
+        }
+    }
+}

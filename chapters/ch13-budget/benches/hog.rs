@@ -1,10 +1,12 @@
 //! `cargo bench -p ch13-budget --bench hog [-- --quick] [-- --rounds N]`
 //!
-//! The hog workload (see `ch13_budget::workload`) on tokio, chapter 12 and
-//! chapter 13, two workers each, one hog per worker, in one process. Each
-//! round runs the three in turn (the order rotates), and reports each
-//! runtime's ping p50 and p99; the summary is the median over rounds of
-//! each value and of each round's ratio to tokio, with the range.
+//! The hog workload (see `ch13_budget::workload`) in one process on four
+//! runtimes, two workers and two hogs each: tokio (its own budget), chapter
+//! 12 (none), chapter 12 with chapter 13's budget and sockets but not its
+//! reactor turn ("ch13-budget-only"), and chapter 13. Each round runs the
+//! four in turn (the order rotates) and reports each one's ping p50 and
+//! p99; the summary is the median over rounds of each value and of each
+//! round's ratio to tokio, with the range.
 
 use std::time::Duration;
 
@@ -14,7 +16,17 @@ use ch13_budget::workload::{ms, Config, Outcome};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const WORKERS: usize = 2;
-const NAMES: [&str; 3] = ["tokio", "ch12", "ch13"];
+const NAMES: [&str; 4] = ["tokio", "ch12", "ch13-budget-only", "ch13"];
+
+/// Chapter 12's runtime with chapter 13's sockets and budget, but without
+/// the reactor turn when a task spends its budget: the budget alone.
+fn spawn_budget_only<F>(future: F) -> ch12_tuning::JoinHandle<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    ch12_tuning::spawn(ch13_budget::coop::Budgeted::new(future))
+}
 
 fn run(which: usize, config: &Config) -> std::io::Result<Outcome> {
     match which {
@@ -33,6 +45,13 @@ fn run(which: usize, config: &Config) -> std::io::Result<Outcome> {
             ch12_tuning::spawn,
             ch12_tuning::net::TcpListener,
             ch12_tuning::net::TcpStream,
+            config
+        ),
+        2 => hog_and_ping!(
+            ch12_tuning::Runtime::new(WORKERS),
+            spawn_budget_only,
+            ch13_budget::net::TcpListener,
+            ch13_budget::net::TcpStream,
             config
         ),
         _ => hog_and_ping!(
@@ -81,15 +100,15 @@ fn main() -> std::io::Result<()> {
         ms(config.window)
     );
     // Per runtime: each round's p50 and p99, in seconds.
-    let mut p50 = [vec![], vec![], vec![]];
-    let mut p99 = [vec![], vec![], vec![]];
+    let mut p50 = [vec![], vec![], vec![], vec![]];
+    let mut p99 = [vec![], vec![], vec![], vec![]];
     for round in 0..rounds {
         for turn in 0..NAMES.len() {
             let which = (round + turn) % NAMES.len();
             let outcome = run(which, &config)?;
             let l = outcome.latencies;
             println!(
-                "round {round} {:5}: p50 {:>12} p99 {:>12} max {:>12} ({} pings, {} hog reads)",
+                "round {round} {:16}: p50 {:>12} p99 {:>12} max {:>12} ({} pings, {} hog reads)",
                 NAMES[which],
                 ms(l.p50),
                 ms(l.p99),
@@ -103,7 +122,7 @@ fn main() -> std::io::Result<()> {
     }
     println!("\nmedian over {rounds} round(s) [min-max]:");
     for which in 0..NAMES.len() {
-        let ratio = |values: &[Vec<f64>; 3]| {
+        let ratio = |values: &[Vec<f64>; 4]| {
             median(
                 values[which]
                     .iter()
@@ -117,7 +136,7 @@ fn main() -> std::io::Result<()> {
         let (r50, r50_lo, r50_hi) = ratio(&p50);
         let (r99, r99_lo, r99_hi) = ratio(&p99);
         println!(
-            "{:5} p50 {:.3} ms [{:.3}-{:.3}]  p99 {:.3} ms [{:.3}-{:.3}]  \
+            "{:16} p50 {:.3} ms [{:.3}-{:.3}]  p99 {:.3} ms [{:.3}-{:.3}]  \
              p50/tokio {r50:.2}x [{r50_lo:.2}-{r50_hi:.2}]  p99/tokio {r99:.2}x [{r99_lo:.2}-{r99_hi:.2}]",
             NAMES[which],
             a * 1e3,

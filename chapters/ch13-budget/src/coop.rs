@@ -134,11 +134,19 @@ pub async fn consume_budget() {
 /// `block_on` wrap every future in one.
 pub struct Budgeted<F> {
     future: F,
+    /// Called when a poll returns `Pending` with the budget spent.
+    when_spent: fn(),
 }
 
 impl<F> Budgeted<F> {
     pub fn new(future: F) -> Budgeted<F> {
-        Budgeted { future }
+        Budgeted::when_spent(future, || {})
+    }
+
+    /// With a hook for the runtime, run when the task yields because its
+    /// budget ran out (chapter 13's runtime turns its reactor then).
+    pub fn when_spent(future: F, when_spent: fn()) -> Budgeted<F> {
+        Budgeted { future, when_spent }
     }
 }
 
@@ -146,10 +154,17 @@ impl<F: Future> Future for Budgeted<F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let when_spent = self.when_spent;
         // SAFETY: `future` is pinned whenever `self` is: it is never moved
         // out, and `Budgeted` has no `Drop` and no `Unpin` of its own.
         let future = unsafe { self.map_unchecked_mut(|this| &mut this.future) };
-        with_budget(Budget::initial(), || future.poll(cx))
+        with_budget(Budget::initial(), || {
+            let poll = future.poll(cx);
+            if poll.is_pending() && remaining() == Some(0) {
+                when_spent();
+            }
+            poll
+        })
     }
 }
 // ANCHOR_END: budgeted

@@ -38,7 +38,8 @@ impl Runtime {
     }
 
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        self.inner.block_on(Budgeted::new(future))
+        self.inner
+            .block_on(Budgeted::when_spent(future, turn_reactor))
     }
 
     pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
@@ -46,7 +47,7 @@ impl Runtime {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        self.inner.spawn(Budgeted::new(future))
+        self.inner.spawn(Budgeted::when_spent(future, turn_reactor))
     }
 }
 
@@ -59,9 +60,28 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    ch03_global_queue::spawn(Budgeted::new(future))
+    ch03_global_queue::spawn(Budgeted::when_spent(future, turn_reactor))
 }
 // ANCHOR_END: runtime
+
+// ANCHOR: turn_reactor
+/// A task on one of our workers spent its budget and yields. Look at the
+/// reactor now, without waiting, as tokio does when a worker has only such
+/// yielded tasks: otherwise a worker busy with hogs looks only every 61st
+/// task, and the task whose socket just became ready waits that long.
+fn turn_reactor() {
+    use ch05_work_stealing::park::Park;
+    let Some(handle) = ch03_global_queue::context::try_current() else {
+        return;
+    };
+    let Some(scheduler) = handle.scheduler_as::<ch12_tuning::Scheduler>() else {
+        return;
+    };
+    if let Some(index) = ch03_global_queue::context::worker_index(&*scheduler) {
+        scheduler.park().maintenance(index);
+    }
+}
+// ANCHOR_END: turn_reactor
 
 /// Everything else (stats, the scheduler, the handle) is chapter 12's.
 impl Deref for Runtime {

@@ -1,22 +1,25 @@
 //! Chapter 14: a timer wheel.
 //!
-//! Chapter 12's runtime (chapter 6's reactor under the LIFO-slot
-//! scheduler), whose reactor also drives a hierarchical timer wheel
-//! ([`wheel`]): O(1) insert and cancel, and a cancelled timer's memory is
-//! free at once. [`time`] has `sleep`, `sleep_until`, `timeout` and
-//! `interval` on it. Tasks are chapter 3's, sockets chapter 6's.
+//! Chapter 13's runtime (chapter 12's LIFO-slot scheduler over chapter 6's
+//! reactor, every task on a cooperative budget), whose reactor also drives
+//! a hierarchical timer wheel ([`wheel`]): O(1) insert and cancel, and a
+//! cancelled timer's memory is free at once. [`time`] has `sleep`,
+//! `sleep_until`, `timeout` and `interval` on it. Tasks are chapter 3's,
+//! sockets and the budget chapter 13's.
 
 pub mod time;
 pub mod wheel;
 
 use std::ops::Deref;
 
-pub use ch03_global_queue::{spawn, yield_now, JoinError, JoinHandle, Schedule, WorkerStats};
+pub use ch03_global_queue::{yield_now, JoinError, JoinHandle, Schedule, WorkerStats};
+pub use ch13_budget::{net, spawn, task};
+
 use ch05_work_stealing::park::Park;
-pub use ch06_reactor::net;
 use ch06_reactor::reactor::EnterGuard;
 use ch06_reactor::{Reactor, ReactorPark};
 use ch12_tuning::{LifoStealing, WorkerPark};
+use ch13_budget::coop::Budgeted;
 
 // ANCHOR: park
 /// Chapter 6's parker around a reactor that drives a [`time::WheelDriver`]:
@@ -61,9 +64,11 @@ pub type Scheduler = LifoStealing<WheelPark>;
 
 type Inner = ch03_global_queue::runtime::Runtime<Scheduler>;
 
-/// Chapter 3's runtime shell over [`Scheduler`], making its reactor current
-/// in `block_on` and while it drops its tasks, as chapter 12's does (its
-/// workers do it in `run_worker`).
+// ANCHOR: runtime
+/// Chapter 3's runtime shell over [`Scheduler`]. As in chapter 12, it makes
+/// its reactor current in `block_on` and while it drops its tasks (the
+/// workers do it in `run_worker`); as in chapter 13, every future it is
+/// given runs on a budget.
 pub struct Runtime {
     /// `None` only inside `drop`.
     inner: Option<Inner>,
@@ -78,8 +83,17 @@ impl Runtime {
 
     pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
         let _entered = self.scheduler().park().enter();
-        self.deref().block_on(future)
+        self.deref().block_on(Budgeted::new(future))
     }
+
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.deref().spawn(Budgeted::new(future))
+    }
+    // ANCHOR_END: runtime
 
     /// The wheel this runtime's timers are in.
     pub fn wheel(&self) -> &time::WheelDriver {

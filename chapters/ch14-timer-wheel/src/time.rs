@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use ch03_global_queue::sync::{lock, Mutex};
 use ch06_reactor::reactor::TimerDriver;
 use ch06_reactor::Reactor;
+use ch13_budget::coop::poll_proceed;
 
 use crate::wheel::{Lookup, TimerKey, Wheel};
 
@@ -174,8 +175,11 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        // Like tokio's, a sleep spends chapter 13's budget when it is ready.
+        let unit = std::task::ready!(poll_proceed(cx));
         let this = self.get_mut();
         if Instant::now() >= this.deadline {
+            unit.made_progress();
             return Poll::Ready(());
         }
         let Some((reactor, key)) = &this.timer else {
@@ -198,7 +202,10 @@ impl Future for Sleep {
         drop(old_waker); // outside the lock: a waker's drop is foreign code
         match lookup {
             // Fired: the wheel's clock reached the deadline's tick.
-            Lookup::Gone => Poll::Ready(()),
+            Lookup::Gone => {
+                unit.made_progress();
+                Poll::Ready(())
+            }
             Lookup::Pending => Poll::Pending,
         }
     }

@@ -51,6 +51,8 @@ pub fn level_and_slot(elapsed: u64, when: u64) -> (usize, usize) {
 // ANCHOR: entry
 /// Where a timer is: its slab index and the generation it was given, so
 /// a key kept after the entry was freed (and reused) is recognised as stale.
+/// Generations count inserts wheel-wide, so they survive the slab being
+/// freed; a stale key could only match again after 2^32 more inserts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimerKey {
     index: u32,
@@ -66,7 +68,7 @@ struct Entry {
     /// `next` is the next free one.
     prev: u32,
     next: u32,
-    /// Bumped each time the entry is freed.
+    /// The insert that made it, counted wheel-wide.
     generation: u32,
     /// `level * SLOTS + slot` of its list, or `FREE`.
     list: u16,
@@ -84,6 +86,8 @@ pub struct Wheel {
     /// The wheel's time: every timer due before it has fired.
     elapsed: u64,
     len: usize,
+    /// The next insert's generation.
+    next_generation: u32,
 }
 // ANCHOR_END: entry
 
@@ -111,6 +115,7 @@ impl Wheel {
             occupied: [0; LEVELS],
             elapsed: 0,
             len: 0,
+            next_generation: 0,
         }
     }
 
@@ -174,9 +179,11 @@ impl Wheel {
             }
         };
         let entry = &mut self.entries[index as usize];
+        let generation = self.next_generation;
+        self.next_generation = generation.wrapping_add(1);
         entry.waker = Some(waker);
         entry.when = when;
-        let generation = entry.generation;
+        entry.generation = generation;
         self.link(index);
         self.len += 1;
         TimerKey { index, generation }
@@ -229,17 +236,25 @@ impl Wheel {
         }
     }
 
-    /// Puts an unlinked entry on the free list and returns its waker. The
-    /// new generation makes every key to it stale.
+    // ANCHOR: release
+    /// Puts an unlinked entry on the free list and returns its waker. Its
+    /// key is stale from now on: the entry is free, and when it is reused
+    /// it gets a new generation. The last pending timer gone, the whole
+    /// slab goes back to the allocator.
     fn release(&mut self, index: u32) -> Option<Waker> {
         let entry = &mut self.entries[index as usize];
-        entry.generation = entry.generation.wrapping_add(1);
         entry.list = FREE;
         entry.next = self.free;
         self.free = index;
         self.len -= 1;
-        entry.waker.take()
+        let waker = entry.waker.take();
+        if self.len == 0 {
+            self.entries = Vec::new();
+            self.free = NIL;
+        }
+        waker
     }
+    // ANCHOR_END: release
 
     /// Cancels a pending timer; its entry is free at once. Returns its
     /// waker, for the caller to drop outside its lock (dropping a waker

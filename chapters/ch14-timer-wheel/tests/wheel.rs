@@ -93,10 +93,11 @@ fn timers_on_every_level_fire_in_deadline_order_and_not_before() {
 fn cancel_frees_the_entry_for_the_next_timer() {
     let log = Arc::new(Mutex::new(Vec::new()));
     let mut wheel = Wheel::new();
+    let _keeps_the_slab = wheel.insert(50_000, logging(0, &log));
     let first = wheel.insert(10_000, logging(1, &log));
     let bytes = wheel.slab_bytes();
     assert!(wheel.cancel(first).is_some(), "the waker comes back");
-    assert_eq!(wheel.len(), 0);
+    assert_eq!(wheel.len(), 1);
     assert!(wheel.cancel(first).is_none(), "a second cancel is a no-op");
     // The freed entry is reused: the slab does not grow.
     let second = wheel.insert(20_000, logging(2, &log));
@@ -106,8 +107,30 @@ fn cancel_frees_the_entry_for_the_next_timer() {
         "but the old key does not reach the new timer"
     );
     assert_eq!(wheel.poll(first, &logging(9, &log)).0, Lookup::Gone);
+    assert!(wheel.cancel(first).is_none(), "nor cancels it");
     assert_eq!(wheel.poll(second, &logging(2, &log)).0, Lookup::Pending);
     assert_eq!(advance(&mut wheel, 30_000, &log), vec![2]);
+}
+
+#[test]
+fn the_last_timer_gone_the_slab_goes_too() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let mut wheel = Wheel::new();
+    let keys: Vec<_> = (0..1_000)
+        .map(|i| wheel.insert(100 + i, logging(i, &log)))
+        .collect();
+    assert!(wheel.slab_bytes() >= 1_000 * 40);
+    for key in &keys {
+        wheel.cancel(*key);
+    }
+    assert_eq!(wheel.slab_bytes(), 0, "an empty wheel holds no slab");
+    // Keys from before the slab was freed stay stale when it grows again.
+    let again = wheel.insert(500, logging(7, &log));
+    assert!(keys
+        .iter()
+        .all(|&old| wheel.poll(old, &logging(9, &log)).0 == Lookup::Gone));
+    assert_eq!(wheel.poll(again, &logging(7, &log)).0, Lookup::Pending);
+    assert_eq!(advance(&mut wheel, 500, &log), vec![7]);
 }
 
 #[test]

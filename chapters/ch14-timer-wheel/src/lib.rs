@@ -13,7 +13,7 @@ pub mod wheel;
 use std::ops::Deref;
 
 pub use ch03_global_queue::{yield_now, JoinError, JoinHandle, Schedule, WorkerStats};
-pub use ch13_budget::{net, spawn, task};
+pub use ch13_budget::{net, task};
 
 use ch05_work_stealing::park::Park;
 use ch06_reactor::reactor::EnterGuard;
@@ -83,7 +83,8 @@ impl Runtime {
 
     pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
         let _entered = self.scheduler().park().enter();
-        self.deref().block_on(Budgeted::new(future))
+        self.deref()
+            .block_on(Budgeted::when_spent(future, turn_reactor))
     }
 
     pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
@@ -91,9 +92,9 @@ impl Runtime {
         F: std::future::Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        self.deref().spawn(Budgeted::new(future))
+        self.deref()
+            .spawn(Budgeted::when_spent(future, turn_reactor))
     }
-    // ANCHOR_END: runtime
 
     /// The wheel this runtime's timers are in.
     pub fn wheel(&self) -> &time::WheelDriver {
@@ -102,6 +103,34 @@ impl Runtime {
             .reactor()
             .timers::<time::WheelDriver>()
             .expect("WheelPark::new gives the reactor a wheel")
+    }
+}
+// ANCHOR_END: runtime
+
+/// Spawns a budgeted task on the current runtime.
+///
+/// # Panics
+/// Outside a runtime, like chapter 3's `spawn`.
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    ch03_global_queue::spawn(Budgeted::when_spent(future, turn_reactor))
+}
+
+/// Chapter 13's hook for a task that spent its budget: a look at the
+/// reactor (and so the wheel) without waiting. Chapter 13's own hook
+/// recognises only chapter 12's scheduler type, so this one names ours.
+fn turn_reactor() {
+    let Some(handle) = ch03_global_queue::context::try_current() else {
+        return;
+    };
+    let Some(scheduler) = handle.scheduler_as::<Scheduler>() else {
+        return;
+    };
+    if let Some(index) = ch03_global_queue::context::worker_index(&*scheduler) {
+        scheduler.park().maintenance(index);
     }
 }
 

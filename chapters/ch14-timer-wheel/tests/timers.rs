@@ -89,3 +89,26 @@ fn timers_at_three_levels_fire_in_order_on_the_runtime() {
     });
     assert_eq!(order, vec![5, 70, 300]);
 }
+
+#[test]
+fn a_ready_sleep_spends_the_task_budget() {
+    // Like tokio's: in one poll of a task, 128 ready sleeps complete and the
+    // next one yields, so a loop of zero sleeps cannot hold its worker.
+    let ready = testkit::timeout(|| {
+        let rt = Runtime::new(1);
+        rt.block_on(async {
+            spawn(std::future::poll_fn(|cx| {
+                let ready = (0..200)
+                    .take_while(|_| {
+                        let mut zero = sleep(Duration::ZERO);
+                        Pin::new(&mut zero).poll(cx).is_ready()
+                    })
+                    .count();
+                Poll::Ready(ready)
+            }))
+            .await
+            .expect("the task")
+        })
+    });
+    assert_eq!(ready, usize::from(ch13_budget::coop::BUDGET));
+}

@@ -57,8 +57,7 @@ struct Figures {
 }
 
 // ANCHOR: measure
-/// Creates `n` sleeps with `make`, polls each once (it registers its
-/// timer), then drops them all. Runs inside the runtime's `block_on`.
+/// Makes `n` sleeps, polls each once (registering it), drops them all.
 async fn measure<S, M>(n: usize, make: M) -> Figures
 where
     S: Future<Output = ()>,

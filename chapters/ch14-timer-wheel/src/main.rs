@@ -21,7 +21,6 @@ impl Wake for Named {
     }
 }
 
-// ANCHOR: demo
 fn main() {
     let names = ["40 ms", "300 ms", "5 s", "270 s"];
     let log = Arc::new(Mutex::new(Vec::new()));
@@ -48,6 +47,7 @@ fn main() {
         places.join(", ")
     };
     println!("tick 0: {}", show(&wheel));
+    // ANCHOR: demo
     // Jump from one non-empty slot to the next, as a worker's poll would.
     while let Some((level, slot, at)) = wheel.next_expiration() {
         let mut fired = Vec::new();
@@ -61,9 +61,9 @@ fn main() {
         };
         println!("tick {at}: L{level}/S{slot} {what}; left: {}", show(&wheel));
     }
+    // ANCHOR_END: demo
     on_the_runtime();
 }
-// ANCHOR_END: demo
 
 fn on_the_runtime() {
     let runtime = Runtime::new(2);

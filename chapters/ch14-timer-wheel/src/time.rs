@@ -211,6 +211,9 @@ impl Future for Sleep {
     }
 }
 
+// ANCHOR_END: sleep
+
+// ANCHOR: sleep_drop
 impl Drop for Sleep {
     fn drop(&mut self) {
         self.cancel();
@@ -226,7 +229,7 @@ impl Sleep {
         }
     }
 }
-// ANCHOR_END: sleep
+// ANCHOR_END: sleep_drop
 
 impl Sleep {
     pub fn deadline(&self) -> Instant {
@@ -293,7 +296,6 @@ impl<F: Future> Future for Timeout<F> {
     }
 }
 
-// ANCHOR: interval
 /// Ticks every `period`, the first tick at once. A tick that comes late
 /// does not move the ones after it: the missed ones come at once, one
 /// after the other (tokio's default, `MissedTickBehavior::Burst`).
@@ -311,6 +313,7 @@ pub fn interval(period: Duration) -> Interval {
     }
 }
 
+// ANCHOR: interval
 pub struct Interval {
     period: Duration,
     /// Due at the next tick.

@@ -235,6 +235,7 @@ impl Wheel {
             self.occupied[level] &= !(1 << slot);
         }
     }
+    // ANCHOR_END: unlink
 
     // ANCHOR: release
     /// Puts an unlinked entry on the free list and returns its waker. Its
@@ -256,6 +257,7 @@ impl Wheel {
     }
     // ANCHOR_END: release
 
+    // ANCHOR: cancel
     /// Cancels a pending timer; its entry is free at once. Returns its
     /// waker, for the caller to drop outside its lock (dropping a waker
     /// runs code we do not control). A stale key (the timer fired) is
@@ -265,7 +267,7 @@ impl Wheel {
         self.unlink(key.index);
         self.release(key.index)
     }
-    // ANCHOR_END: unlink
+    // ANCHOR_END: cancel
 
     /// Whether the timer is still pending; if so, and `waker` would not
     /// wake the same task, stores it and returns the old one (to drop

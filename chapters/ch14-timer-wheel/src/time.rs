@@ -55,14 +55,23 @@ impl WheelDriver {
     /// The first tick at or after `deadline`: rounding up, never early.
     fn deadline_tick(&self, deadline: Instant) -> u64 {
         let since = deadline.saturating_duration_since(self.start);
-        let ms = since.as_nanos().div_ceil(1_000_000);
-        u64::try_from(ms).unwrap_or(u64::MAX / 2).min(u64::MAX / 2)
+        // In u64: a u128 division (`as_nanos().div_ceil(..)`) is a call to
+        // a slow runtime routine, on the path of every insert.
+        let ms = since
+            .as_secs()
+            .saturating_mul(1_000)
+            .saturating_add(u64::from(since.subsec_nanos().div_ceil(1_000_000)));
+        ms.min(u64::MAX / 2)
     }
 
     /// The last tick that has fully begun: rounding down.
     fn now_tick(&self, now: Instant) -> u64 {
-        let ms = now.saturating_duration_since(self.start).as_millis();
-        u64::try_from(ms).unwrap_or(u64::MAX / 2)
+        let since = now.saturating_duration_since(self.start);
+        let ms = since
+            .as_secs()
+            .saturating_mul(1_000)
+            .saturating_add(u64::from(since.subsec_millis()));
+        ms.min(u64::MAX / 2)
     }
 
     /// Pending timers.

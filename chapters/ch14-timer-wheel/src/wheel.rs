@@ -73,7 +73,9 @@ struct Entry {
     /// `level * SLOTS + slot` of its list, or `FREE`.
     list: u16,
 }
+// ANCHOR_END: entry
 
+// ANCHOR: wheel
 pub struct Wheel {
     entries: Vec<Entry>,
     /// First free entry, `NIL` if none.
@@ -89,7 +91,7 @@ pub struct Wheel {
     /// The next insert's generation.
     next_generation: u32,
 }
-// ANCHOR_END: entry
+// ANCHOR_END: wheel
 
 /// What [`Wheel::poll`] found.
 #[derive(Debug, PartialEq, Eq)]

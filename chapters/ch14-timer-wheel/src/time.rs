@@ -192,12 +192,7 @@ impl Future for Sleep {
             return Poll::Ready(());
         }
         let Some((reactor, key)) = &this.timer else {
-            let reactor = Reactor::current();
-            let (key, earlier) = wheel_of(&reactor).insert(this.deadline, cx.waker().clone());
-            if earlier {
-                reactor.wake();
-            }
-            this.timer = Some((reactor, key));
+            this.register(cx.waker());
             return Poll::Pending;
         };
         // Shutting down empties the wheel too, so this comes first: not
@@ -206,20 +201,16 @@ impl Future for Sleep {
             !reactor.is_shut_down(),
             "a sleep was polled after the runtime that drives its timer shut down"
         );
-        let wheel = wheel_of(reactor);
-        let (lookup, old_waker) = lock(&wheel.inner).wheel.poll(*key, cx.waker());
+        let (lookup, old_waker) = lock(&wheel_of(reactor).inner).wheel.poll(*key, cx.waker());
         drop(old_waker); // outside the lock: a waker's drop is foreign code
-        match lookup {
-            // Fired: the wheel's clock reached the deadline's tick.
-            Lookup::Gone => {
-                unit.made_progress();
-                Poll::Ready(())
-            }
-            Lookup::Pending => Poll::Pending,
+        if lookup == Lookup::Pending {
+            return Poll::Pending;
         }
+        // Gone: fired, the wheel's clock reached the deadline's tick.
+        unit.made_progress();
+        Poll::Ready(())
     }
 }
-
 // ANCHOR_END: sleep
 
 // ANCHOR: sleep_drop
@@ -230,6 +221,17 @@ impl Drop for Sleep {
 }
 
 impl Sleep {
+    /// The first poll that has to wait: into the current runtime's wheel,
+    /// waking the worker in the reactor if it waits for a later tick.
+    fn register(&mut self, waker: &Waker) {
+        let reactor = Reactor::current();
+        let (key, earlier) = wheel_of(&reactor).insert(self.deadline, waker.clone());
+        if earlier {
+            reactor.wake();
+        }
+        self.timer = Some((reactor, key));
+    }
+
     /// Frees the timer's entry now, not when its deadline comes.
     fn cancel(&mut self) {
         if let Some((reactor, key)) = self.timer.take() {

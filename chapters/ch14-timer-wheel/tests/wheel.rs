@@ -234,3 +234,72 @@ fn a_big_jump_fires_everything_due_in_order() {
         assert_eq!(count.load(Ordering::SeqCst), due);
     });
 }
+
+#[test]
+fn random_inserts_cancels_and_advances_match_a_sorted_list() {
+    // A model check: the same random operations on the wheel and on a plain
+    // list of (deadline, id). Deadlines mix every level and, now and then,
+    // beyond the top; the clock moves by small steps and big jumps.
+    testkit::timeout(|| {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut wheel = Wheel::new();
+        let mut model: Vec<(u64, u64, ch14_timer_wheel::wheel::TimerKey)> = Vec::new();
+        let mut now = 0u64;
+        let mut total_fired = 0;
+        for id in 0..20_000u64 {
+            match next() % 10 {
+                0..=5 => {
+                    let reach = [64u64, 4_096, 262_144, 1 << 30, 3 * SPAN][(next() % 5) as usize];
+                    // Sometimes in the past: due at once.
+                    let when = (now + next() % reach).saturating_sub(next() % 3 * 10);
+                    let key = wheel.insert(when, logging(id, &log));
+                    model.push((when.max(now), id, key));
+                }
+                6 if !model.is_empty() => {
+                    let (_, _, key) = model.swap_remove((next() % model.len() as u64) as usize);
+                    assert!(
+                        wheel.cancel(key).is_some(),
+                        "a pending timer could not be cancelled"
+                    );
+                }
+                _ => {
+                    now += [1u64, 50, 5_000, 1 << 28, SPAN][(next() % 5) as usize];
+                    let fired = advance(&mut wheel, now, &log);
+                    let (due, left): (Vec<_>, Vec<_>) =
+                        model.iter().partition(|(w, _, _)| *w <= now);
+                    model = left;
+                    let mut want: Vec<(u64, u64)> =
+                        due.iter().map(|(w, id, _)| (*w, *id)).collect();
+                    want.sort_unstable();
+                    let when_of = |id: &u64| want.iter().find(|(_, i)| i == id).map(|(w, _)| *w);
+                    let order: Vec<u64> = fired
+                        .iter()
+                        .map(|id| when_of(id).expect("fired a timer that was not due"))
+                        .collect();
+                    assert!(
+                        order.windows(2).all(|p| p[0] <= p[1]),
+                        "fired out of deadline order"
+                    );
+                    let mut got = fired.clone();
+                    got.sort_unstable();
+                    let mut ids: Vec<u64> = want.iter().map(|(_, id)| *id).collect();
+                    ids.sort_unstable();
+                    assert_eq!(got, ids, "advance({now}) fired the wrong timers");
+                    assert_eq!(wheel.len(), model.len());
+                    total_fired += fired.len();
+                }
+            }
+        }
+        assert!(
+            total_fired > 5_000,
+            "only {total_fired} timers fired: the check checked little"
+        );
+    });
+}

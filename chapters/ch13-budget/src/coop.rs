@@ -86,6 +86,9 @@ pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
     })
 }
 
+// ANCHOR_END: poll_proceed
+
+// ANCHOR: restore
 /// The unit `poll_proceed` took, given back on drop unless spent.
 #[must_use = "drop it only after the operation: dropping it gives the unit back"]
 pub struct RestoreOnPending {
@@ -113,7 +116,22 @@ impl Drop for RestoreOnPending {
         });
     }
 }
-// ANCHOR_END: poll_proceed
+// ANCHOR_END: restore
+
+// ANCHOR: with_unit
+/// One operation of a resource, under the budget: a unit first (or a
+/// yield), then the operation; a `Pending` operation gives its unit back
+/// when `unit` drops.
+pub fn with_unit<T>(
+    cx: &mut Context<'_>,
+    operation: impl FnOnce(&mut Context<'_>) -> Poll<T>,
+) -> Poll<T> {
+    let unit = ready!(poll_proceed(cx));
+    let result = ready!(operation(cx));
+    unit.made_progress();
+    Poll::Ready(result)
+}
+// ANCHOR_END: with_unit
 
 // ANCHOR: consume_budget
 /// Spends one unit, yielding first if there is none left: for a loop that

@@ -4,10 +4,12 @@
 //! each poll starts with a budget of 128 units ([`coop`]), and chapter 6's
 //! sockets wrapped so that each ready operation spends one ([`net`]). A task
 //! that finds its socket always ready now yields after 128 operations
-//! instead of holding its worker for as long as the data lasts.
+//! instead of holding its worker for as long as the data lasts. Chapter 8's
+//! channel receivers spend it too ([`sync::mpsc`]).
 
 pub mod coop;
 pub mod net;
+pub mod sync;
 pub mod workload;
 
 use std::future::Future;

@@ -7,27 +7,12 @@ use std::future::poll_fn;
 use std::io;
 use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
 use std::pin::Pin;
-use std::task::{ready, Context, Poll};
+use std::task::{Context, Poll};
 
 use ch06_reactor::net as ch06;
 use futures_io::{AsyncRead, AsyncWrite};
 
-use crate::coop;
-
-// ANCHOR: coop_poll
-/// One operation of a resource, under the budget: a unit first (or a
-/// yield), then the operation; a `Pending` operation gives its unit back
-/// when `unit` drops.
-fn with_unit<T>(
-    cx: &mut Context<'_>,
-    operation: impl FnOnce(&mut Context<'_>) -> Poll<T>,
-) -> Poll<T> {
-    let unit = ready!(coop::poll_proceed(cx));
-    let result = ready!(operation(cx));
-    unit.made_progress();
-    Poll::Ready(result)
-}
-// ANCHOR_END: coop_poll
+use crate::coop::{self, with_unit};
 
 /// A TCP socket server. Accepting spends a unit too: a listener with a
 /// backlog of connections is as ready as a full socket.

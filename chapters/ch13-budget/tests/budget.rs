@@ -55,7 +55,9 @@ async fn hog_then_other(mut stream: TcpStream) -> (usize, bool) {
     }
     (reads, true)
 }
+// ANCHOR_END: hog
 
+// ANCHOR: hog_test
 #[test]
 fn a_hog_cannot_starve_another_task_on_its_worker() {
     let (reads, saw_other) = testkit::with_timeout(Duration::from_secs(20), || {
@@ -79,7 +81,7 @@ fn a_hog_cannot_starve_another_task_on_its_worker() {
         "one budget of reads, a yield, then the read that yielded"
     );
 }
-// ANCHOR_END: hog
+// ANCHOR_END: hog_test
 
 #[test]
 fn unconstrained_lets_the_hog_starve_it_again() {
@@ -163,4 +165,40 @@ fn consume_budget_bounds_a_loop_that_touches_no_socket() {
         BUDGET as usize + 1,
         "one budget of rounds, a yield, then the round that yielded"
     );
+}
+
+#[test]
+fn a_task_draining_a_full_channel_yields_too() {
+    let (received, saw_other) = testkit::with_timeout(Duration::from_secs(20), || {
+        let runtime = Runtime::new(1);
+        runtime.block_on(async {
+            let (sender, mut receiver) = ch13_budget::sync::mpsc::channel(1024);
+            for value in 0..1024 {
+                sender.try_send(value).expect("room for every value");
+            }
+            spawn(async move {
+                let ran = Arc::new(AtomicBool::new(false));
+                let mut received = 0;
+                while !ran.load(Ordering::SeqCst) {
+                    match receiver.recv().await {
+                        Some(_) => received += 1,
+                        None => return (received, false),
+                    }
+                    if received == 1 {
+                        let ran = ran.clone();
+                        drop(spawn(async move { ran.store(true, Ordering::SeqCst) }));
+                    }
+                }
+                drop(sender);
+                (received, true)
+            })
+            .await
+            .expect("the receiver panicked")
+        })
+    });
+    assert!(
+        saw_other,
+        "the receiver took all {received} values before the other task ran"
+    );
+    assert_eq!(received, BUDGET as usize + 1);
 }

@@ -44,7 +44,7 @@ pub fn ensure_debian_package(binary: &str, package: &str) -> Result<(), String> 
             "{binary} is missing and we are not root, so we cannot install it: {how}"
         ));
     }
-    if which("apt-get").is_none() {
+    if run::which("apt-get").is_none() {
         return Err(format!(
             "{binary} is missing and this machine has no apt-get: {how}"
         ));
@@ -74,7 +74,7 @@ pub fn ensure_debian_package(binary: &str, package: &str) -> Result<(), String> 
 pub fn ensure_node_modules(root: &Path) -> Result<(), String> {
     let dir = tests_dir(root);
     for tool in ["node", "npm"] {
-        if which(tool).is_none() {
+        if run::which(tool).is_none() {
             return Err(format!(
                 "`{tool}` is not on PATH: the browser test needs Node.js 20 or newer with npm \
                  (Debian: `apt-get install -y nodejs npm`)"
@@ -149,12 +149,4 @@ fn is_root() -> bool {
         .arg("-u")
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
-/// The first `name` on PATH.
-fn which(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
 }

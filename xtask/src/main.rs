@@ -16,8 +16,10 @@ commands:
                  at http://127.0.0.1:3000 (rebuilds on change; Ctrl-C stops)
   book --build   only build the book, into target/book/html
   test           everything CI runs: rustfmt and clippy checks, workspace
-                 tests, the exercise check, the book build and its checks,
-                 the browser test, the loom models and the benchmarks' smoke run
+                 tests, the exercise check, the loom models, the benchmarks'
+                 smoke run, the stress and leak checks, then the book build
+                 and its checks and the browser test (the mdBook tools build
+                 in the background meanwhile)
 
  working on the exercises:
   exercises      your progress through the exercises, and which one is next
@@ -257,6 +259,18 @@ fn relative(root: &Path, p: &Problem) -> String {
 // cargo xtask test
 
 fn cmd_test(ctx: &Ctx) -> ExitCode {
+    // Compiling the pinned mdBook tools on a fresh machine takes minutes of
+    // CPU, and most steps leave a core idle (tests waiting on timeouts,
+    // chromium loading pages): they build in the background from the start,
+    // and the book steps come last, after a step that waits for them.
+    let background_tools = std::cell::RefCell::new(tools::Background::start(
+        &ctx.cargo,
+        &ctx.root,
+        &ctx.scratch,
+    ));
+    if background_tools.borrow().is_some() {
+        println!("xtask: installing the mdBook tools into target/tools in the background");
+    }
     type Step<'a> = (&'a str, Box<dyn Fn(&Ctx) -> Result<(), String> + 'a>);
     let steps: Vec<Step> = vec![
         ("formatting (cargo fmt --check)", Box::new(step_fmt)),
@@ -266,11 +280,6 @@ fn cmd_test(ctx: &Ctx) -> ExitCode {
             "exercises (solutions pass; skeletons and wrong solutions fail)",
             Box::new(step_exercises),
         ),
-        (
-            "book (build, link check and checks)",
-            Box::new(|c: &Ctx| check_book(c).map_err(|p| book_failure(&p))),
-        ),
-        ("book in a browser (Chromium)", Box::new(cmd_browser)),
         ("loom models (--cfg loom)", Box::new(cmd_loom)),
         (
             "benchmarks, smoke run (bench --quick)",
@@ -284,6 +293,15 @@ fn cmd_test(ctx: &Ctx) -> ExitCode {
             "leak check (valgrind on the C10k echo)",
             Box::new(step_valgrind),
         ),
+        (
+            "the mdBook tools (installed in the background since the start)",
+            Box::new(|_: &Ctx| join_tools(background_tools.borrow_mut().take())),
+        ),
+        (
+            "book (build, link check and checks)",
+            Box::new(|c: &Ctx| check_book(c).map_err(|p| book_failure(&p))),
+        ),
+        ("book in a browser (Chromium)", Box::new(cmd_browser)),
     ];
     let total = steps.len();
     let started = Instant::now();
@@ -321,6 +339,23 @@ fn cmd_test(ctx: &Ctx) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Waits for the background install of the mdBook tools, if there is one,
+/// and says how long it took. If it failed, the book steps try again in the
+/// foreground (with the output streamed) and fail with the reason.
+fn join_tools(background: Option<tools::Background>) -> Result<(), String> {
+    let Some(background) = background else {
+        println!("xtask: the mdBook tools were already installed");
+        return Ok(());
+    };
+    let (took, waited) = background.join()?;
+    println!(
+        "xtask: the mdBook tools took {:.1}s to install, {:.1}s of it after the other steps",
+        took.as_secs_f64(),
+        waited.as_secs_f64()
+    );
+    Ok(())
 }
 
 /// The whole workspace is rustfmt-clean: a diff fails the step.

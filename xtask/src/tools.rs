@@ -6,6 +6,8 @@ use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use crate::run::{self, Captured};
 
@@ -77,18 +79,108 @@ fn has_version(bin: &Path, version: &str) -> bool {
             .is_some_and(|v| v.trim_start_matches('v') == version)
 }
 
-/// Installs each tool that is missing or at another version.
+/// Whether every tool is installed at its pinned version.
+pub fn tools_ready(root: &Path) -> bool {
+    TOOLS
+        .iter()
+        .all(|tool| has_version(&bin_path(root, tool), tool.version))
+}
+
+/// Installs each tool that is missing or at another version, with cargo's
+/// output streamed to the terminal.
 pub fn ensure_tools(cargo: &str, root: &Path) -> Result<(), String> {
+    install_missing(cargo, root, None, |tool, cmd| {
+        println!("{}", installing(tool));
+        run::inherit(cmd)
+    })
+}
+
+fn installing(tool: &Tool) -> String {
+    format!(
+        "xtask: installing {} {} into target/tools (once; this takes a few minutes)",
+        tool.krate, tool.version
+    )
+}
+
+/// The mdBook tools being installed by a thread of ours while the caller
+/// gets on with other work (`cargo xtask test` starts it first, because
+/// compiling the tools takes minutes and most steps leave a core idle).
+pub struct Background {
+    started: Instant,
+    handle: thread::JoinHandle<(Result<(), String>, String)>,
+}
+
+impl Background {
+    /// Starts installing the missing tools, or returns `None` when they are
+    /// all there. cargo's output is captured, not streamed: it would land in
+    /// the middle of whatever step is running. [`Background::join`] prints it.
+    ///
+    /// The installs run under `nice`, so the step in the foreground (whose
+    /// tests have timeouts) keeps the CPU it needs and the tools build in the
+    /// time it leaves idle.
+    pub fn start(cargo: &str, root: &Path, scratch: &Path) -> Option<Background> {
+        if tools_ready(root) {
+            return None;
+        }
+        let (cargo, root, scratch) = (cargo.to_owned(), root.to_owned(), scratch.to_owned());
+        let handle = thread::spawn(move || {
+            let mut log = String::new();
+            let result = install_missing(&cargo, &root, Some("nice"), |tool, cmd| {
+                log.push_str(&installing(tool));
+                log.push('\n');
+                let out = run::capture(cmd, &scratch, false)?;
+                log.push_str(&out.output);
+                Ok(out.status)
+            });
+            (result, log)
+        });
+        Some(Background {
+            started: Instant::now(),
+            handle,
+        })
+    }
+
+    /// Waits for the installs and prints their output. Returns how long
+    /// they took and how long the caller waited here.
+    pub fn join(self) -> Result<(Duration, Duration), String> {
+        let waited_from = Instant::now();
+        let (result, log) = self
+            .handle
+            .join()
+            .unwrap_or_else(|_| (Err("the install thread panicked".into()), String::new()));
+        let waited = waited_from.elapsed();
+        let took = self.started.elapsed();
+        println!("    ---- output of the installs ----");
+        for line in log.lines() {
+            println!("    | {line}");
+        }
+        println!("    ----");
+        result.map(|()| (took, waited))
+    }
+}
+
+/// Installs each tool that is missing or at another version, running each
+/// `cargo install` with `install` (under `wrapper`, such as `nice`, if given and
+/// found on PATH).
+fn install_missing(
+    cargo: &str,
+    root: &Path,
+    wrapper: Option<&str>,
+    mut install: impl FnMut(&Tool, &mut Command) -> Result<ExitStatus, String>,
+) -> Result<(), String> {
     for tool in TOOLS {
         let bin = bin_path(root, tool);
         if has_version(&bin, tool.version) {
             continue;
         }
-        println!(
-            "xtask: installing {} {} into target/tools (once; this takes a few minutes)",
-            tool.krate, tool.version
-        );
-        let mut cmd = Command::new(cargo);
+        let mut cmd = match wrapper.filter(|w| run::which(w).is_some()) {
+            Some(w) => {
+                let mut cmd = Command::new(w);
+                cmd.arg(cargo);
+                cmd
+            }
+            None => Command::new(cargo),
+        };
         cmd.current_dir(root)
             // One build folder for the three tools: they share most of their
             // dependencies (mdBook's own crates among them), so the second
@@ -109,7 +201,7 @@ pub fn ensure_tools(cargo: &str, root: &Path) -> Result<(), String> {
             .arg(tools_root(root))
             .arg(tool.krate);
         let status =
-            run::inherit(&mut cmd).map_err(|e| format!("{} install failed: {e}", tool.krate))?;
+            install(tool, &mut cmd).map_err(|e| format!("{} install failed: {e}", tool.krate))?;
         if !status.success() {
             return Err(format!(
                 "{} install failed: `{}` exited with {status}",

@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
 use std::time::{Duration, Instant};
 
 use xtask::bookcheck::{self, Problem};
@@ -414,6 +417,13 @@ fn step_exercises(ctx: &Ctx) -> Result<(), String> {
 /// solution (and so does its loom model, if it has one), all fail on the
 /// untouched skeleton with a message naming the exercise, and every wrong
 /// solution builds and is rejected by the tests or by the loom model.
+///
+/// Two exercise crates are checked at once (`XTASK_EXERCISE_JOBS` sets how
+/// many): much of the time goes to tests that wait for a wrong solution's
+/// timeout, which leaves the CPU to the other crate's builds. Cargo's lock
+/// on the target folder lets one build run at a time, and a wrong solution
+/// rebuilds only its own crate, so two crates never overwrite each other's
+/// files. Each crate's report is printed whole, in book order.
 fn check_exercises(ctx: &Ctx, query: Option<&str>) -> Result<(), String> {
     let all = exercises::discover(&ctx.root)?;
     if all.is_empty() {
@@ -424,11 +434,67 @@ fn check_exercises(ctx: &Ctx, query: Option<&str>) -> Result<(), String> {
         Some(q) => vec![exercises::find(&all, q)?],
         None => all.iter().collect(),
     };
+    // One group per exercise crate, in book order.
+    let mut crates: Vec<Vec<&Exercise>> = Vec::new();
+    for ex in &chosen {
+        match crates.last_mut() {
+            Some(group) if group[0].package == ex.package => group.push(ex),
+            _ => crates.push(vec![ex]),
+        }
+    }
+    let jobs = exercise_jobs()?.min(crates.len());
     let started = Instant::now();
     let mut bad = Vec::new();
     let mut variants = 0;
-    for ex in &chosen {
-        variants += check_exercise(ctx, ex, &mut bad);
+    if jobs <= 1 {
+        // Alone, the report streams, so a long build shows what it is for.
+        for ex in &chosen {
+            variants += check_exercise(ctx, ex, &mut Report::Stdout, &mut bad);
+        }
+    } else {
+        println!(
+            "xtask: checking {} exercise crate(s), {jobs} at a time; each crate's report \
+             comes when it is done",
+            crates.len()
+        );
+        let next = AtomicUsize::new(0);
+        let (done_tx, done_rx) = mpsc::channel();
+        thread::scope(|scope| {
+            for _ in 0..jobs {
+                let done_tx = done_tx.clone();
+                let (next, crates) = (&next, &crates);
+                scope.spawn(move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(group) = crates.get(i) else {
+                        return;
+                    };
+                    let mut out = Report::Buffer(String::new());
+                    let mut found = Vec::new();
+                    let tried: usize = group
+                        .iter()
+                        .map(|ex| check_exercise(ctx, ex, &mut out, &mut found))
+                        .sum();
+                    // The receiver lives until every sender is gone.
+                    let _ = done_tx.send((i, out, found, tried));
+                });
+            }
+            drop(done_tx);
+            // Reports are printed in book order: one that finishes early
+            // waits for those before it.
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut next_to_print = 0;
+            for (i, out, found, tried) in done_rx {
+                waiting.insert(i, (out, found, tried));
+                while let Some((out, found, tried)) = waiting.remove(&next_to_print) {
+                    if let Report::Buffer(text) = out {
+                        print!("{text}");
+                    }
+                    bad.extend(found);
+                    variants += tried;
+                    next_to_print += 1;
+                }
+            }
+        });
     }
     let secs = started.elapsed().as_secs_f64();
     if bad.is_empty() {
@@ -447,40 +513,87 @@ fn check_exercises(ctx: &Ctx, query: Option<&str>) -> Result<(), String> {
     }
 }
 
+/// How many exercise crates the check works on at once: `XTASK_EXERCISE_JOBS`,
+/// 2 by default.
+fn exercise_jobs() -> Result<usize, String> {
+    match std::env::var("XTASK_EXERCISE_JOBS") {
+        Err(_) => Ok(2),
+        Ok(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| format!("XTASK_EXERCISE_JOBS={v:?}: expected a number, 1 or more")),
+    }
+}
+
+/// Where the exercise check writes its report: to stdout as it goes, or to
+/// a buffer printed whole later (when two crates are checked at once).
+enum Report {
+    Stdout,
+    Buffer(String),
+}
+
+impl std::fmt::Write for Report {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        match self {
+            Report::Stdout => {
+                use std::io::Write;
+                let mut stdout = std::io::stdout().lock();
+                // Only the report: a closed stdout loses nothing the
+                // verdict (the step's result) depends on.
+                let _ = stdout.write_all(s.as_bytes());
+                let _ = stdout.flush();
+            }
+            Report::Buffer(text) => text.push_str(s),
+        }
+        Ok(())
+    }
+}
+
+/// `println!` into a [`Report`].
+macro_rules! say {
+    ($out:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        // Writing to a Report cannot fail (see its write_str).
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
+
 /// Every side of one exercise; returns how many wrong solutions it tried.
-fn check_exercise(ctx: &Ctx, ex: &Exercise, bad: &mut Vec<String>) -> usize {
+fn check_exercise(ctx: &Ctx, ex: &Exercise, out: &mut Report, bad: &mut Vec<String>) -> usize {
     let label = format!(
         "{} ({}, tests/{}.rs)",
         ex.short_title(),
         ex.package,
         ex.name
     );
-    println!("xtask: exercise {label}");
+    say!(out, "xtask: exercise {label}");
     let loom_test = ex.loom_test(&ctx.root);
 
     // The side's name goes out before its (maybe long) cargo run, so a CI
     // log shows what is being built.
-    side_started("solution");
+    side_started(out, "solution");
     let mut cmd = ctx.cargo();
     cmd.args(["test", "-p", &ex.package, "--no-fail-fast"])
         .args(["--features", "solution", "--test", &ex.name]);
     let problems = judged(&mut cmd, ctx, |out, ok| {
         exercises::judge_solution(&ex.name, out, ok)
     });
-    report_side(&label, "solution", &problems, bad);
+    report_side(out, &label, "solution", &problems, bad);
 
     if let Some(loom_test) = &loom_test {
-        side_started("solution under loom");
+        side_started(out, "solution under loom");
         let mut cmd = loom_cmd(ctx, ex, loom_test);
         cmd.args(["--features", "solution"]);
         let problems = judged(&mut cmd, ctx, |out, ok| {
             exercises::judge_solution(loom_test, out, ok)
         });
-        report_side(&label, "solution under loom", &problems, bad);
+        report_side(out, &label, "solution under loom", &problems, bad);
     }
 
     match exercises::skeleton_edited(&ctx.root, ex) {
-        Some(true) => println!(
+        Some(true) => say!(
+            out,
             "    skeleton: skipped, {} differs from git HEAD (edited); \
              restore it (`cargo xtask reset {}`) to check that the tests fail on it",
             ex.skeleton().display(),
@@ -488,11 +601,12 @@ fn check_exercise(ctx: &Ctx, ex: &Exercise, bad: &mut Vec<String>) -> usize {
         ),
         edited => {
             if edited.is_none() {
-                println!(
+                say!(
+                    out,
                     "    (git cannot tell whether the skeleton was edited; checking it anyway)"
                 );
             }
-            side_started("skeleton");
+            side_started(out, "skeleton");
             let mut cmd = ctx.cargo();
             cmd.args([
                 "test",
@@ -505,7 +619,7 @@ fn check_exercise(ctx: &Ctx, ex: &Exercise, bad: &mut Vec<String>) -> usize {
             let problems = judged(&mut cmd, ctx, |out, _| {
                 exercises::judge_skeleton(&ex.name, out)
             });
-            report_side(&label, "skeleton", &problems, bad);
+            report_side(out, &label, "skeleton", &problems, bad);
         }
     }
 
@@ -513,13 +627,13 @@ fn check_exercise(ctx: &Ctx, ex: &Exercise, bad: &mut Vec<String>) -> usize {
         Ok(text) => {
             if let Err(e) = exercises::parse_hints(&text) {
                 let p = format!("{label}: {}: {e}", ex.hints_file().display());
-                println!("    hints: {p}");
+                say!(out, "    hints: {p}");
                 bad.push(p);
             }
         }
         Err(_) => {
             let p = format!("{label}: no hints file {}", ex.hints_file().display());
-            println!("    hints: {p}");
+            say!(out, "    hints: {p}");
             bad.push(p);
         }
     }
@@ -527,11 +641,11 @@ fn check_exercise(ctx: &Ctx, ex: &Exercise, bad: &mut Vec<String>) -> usize {
     let wrong = ex.wrong_solutions(&ctx.root);
     if let Some(p) = exercises::wrong_count_problem(ex, wrong.len()) {
         let p = format!("{label}: {p}");
-        println!("    wrong solutions: {p}");
+        say!(out, "    wrong solutions: {p}");
         bad.push(p);
     }
     for mistake in &wrong {
-        check_variant(ctx, ex, &label, mistake, loom_test.as_deref(), bad);
+        check_variant(ctx, ex, &label, mistake, loom_test.as_deref(), out, bad);
     }
     wrong.len()
 }
@@ -549,6 +663,7 @@ fn check_variant(
     label: &str,
     mistake: &str,
     loom_test: Option<&str>,
+    out: &mut Report,
     bad: &mut Vec<String>,
 ) {
     use exercises::VariantVerdict::{DoesNotCompile, NoResults, Passed, Rejected};
@@ -572,8 +687,9 @@ fn check_variant(
     .env(exercises::VARIANT_VAR, &variant);
     let (mut verdict, mut output) =
         match run::capture_within(&mut cmd, &ctx.scratch, false, Some(VARIANT_LIMIT)) {
-            Ok(out) if out.timed_out => {
-                println!(
+            Ok(ran) if ran.timed_out => {
+                say!(
+                    out,
                     "    wrong {mistake}: FAILED, its tests were still running after {}s",
                     VARIANT_LIMIT.as_secs()
                 );
@@ -585,7 +701,7 @@ fn check_variant(
                 ));
                 return;
             }
-            Ok(out) => (exercises::judge_variant(&ex.name, &out.output), out.output),
+            Ok(ran) => (exercises::judge_variant(&ex.name, &ran.output), ran.output),
             Err(e) => (NoResults, e),
         };
     let mut by = format!("tests/{}.rs", ex.name);
@@ -593,7 +709,7 @@ fn check_variant(
         let mut cmd = loom_cmd(ctx, ex, loom_test);
         cmd.env(exercises::VARIANT_VAR, &variant);
         (verdict, output) = match run::capture(&mut cmd, &ctx.scratch, false) {
-            Ok(out) => (exercises::judge_variant(loom_test, &out.output), out.output),
+            Ok(ran) => (exercises::judge_variant(loom_test, &ran.output), ran.output),
             Err(e) => (NoResults, e),
         };
         by = format!("the loom model tests/{loom_test}.rs");
@@ -601,7 +717,8 @@ fn check_variant(
     let secs = started.elapsed().as_secs_f64();
     let problem = match &verdict {
         Rejected(tests) => {
-            println!(
+            say!(
+                out,
                 "    wrong {mistake}: rejected by {by} ({}) ({secs:.1}s)",
                 tests.join(", ")
             );
@@ -616,8 +733,9 @@ fn check_variant(
         ),
         NoResults => format!("no test results for the wrong solution {variant}"),
     };
-    println!("    wrong {mistake}: FAILED ({secs:.1}s)");
+    say!(out, "    wrong {mistake}: FAILED ({secs:.1}s)");
     report_side(
+        out,
         label,
         &format!("wrong {mistake}"),
         &[(problem, Some(output))],
@@ -649,37 +767,37 @@ fn judged(
     }
 }
 
-fn side_started(side: &str) {
-    use std::io::Write;
-    print!("    {side}: ");
-    // Only progress output; a failed flush loses nothing that matters.
-    let _ = std::io::stdout().flush();
+fn side_started(out: &mut Report, side: &str) {
+    use std::fmt::Write as _;
+    // Writing to a Report cannot fail (see its write_str).
+    let _ = write!(out, "    {side}: ");
 }
 
 fn report_side(
+    out: &mut Report,
     label: &str,
     side: &str,
     problems: &[(String, Option<String>)],
     bad: &mut Vec<String>,
 ) {
     if problems.is_empty() {
-        println!("ok");
+        say!(out, "ok");
         return;
     }
     if !side.starts_with("wrong ") {
-        println!("FAILED");
+        say!(out, "FAILED");
     }
     for (p, _) in problems {
-        println!("      {p}");
+        say!(out, "      {p}");
         bad.push(format!("{label}, {side}: {p}"));
     }
     // The cargo output once, so the cause is in the log without a rerun.
     if let Some((_, Some(output))) = problems.first() {
-        println!("    ---- cargo output ({side}) ----");
+        say!(out, "    ---- cargo output ({side}) ----");
         for line in output.lines() {
-            println!("    | {line}");
+            say!(out, "    | {line}");
         }
-        println!("    ----");
+        say!(out, "    ----");
     }
 }
 

@@ -457,44 +457,26 @@ fn check_exercises(ctx: &Ctx, query: Option<&str>) -> Result<(), String> {
              comes when it is done",
             crates.len()
         );
-        let next = AtomicUsize::new(0);
-        let (done_tx, done_rx) = mpsc::channel();
-        thread::scope(|scope| {
-            for _ in 0..jobs {
-                let done_tx = done_tx.clone();
-                let (next, crates) = (&next, &crates);
-                scope.spawn(move || loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(group) = crates.get(i) else {
-                        return;
-                    };
-                    let mut out = Report::Buffer(String::new());
-                    let mut found = Vec::new();
-                    let tried: usize = group
-                        .iter()
-                        .map(|ex| check_exercise(ctx, ex, &mut out, &mut found))
-                        .sum();
-                    // The receiver lives until every sender is gone.
-                    let _ = done_tx.send((i, out, found, tried));
-                });
-            }
-            drop(done_tx);
-            // Reports are printed in book order: one that finishes early
-            // waits for those before it.
-            let mut waiting = std::collections::BTreeMap::new();
-            let mut next_to_print = 0;
-            for (i, out, found, tried) in done_rx {
-                waiting.insert(i, (out, found, tried));
-                while let Some((out, found, tried)) = waiting.remove(&next_to_print) {
-                    if let Report::Buffer(text) = out {
-                        print!("{text}");
-                    }
-                    bad.extend(found);
-                    variants += tried;
-                    next_to_print += 1;
+        in_order(
+            &crates,
+            jobs,
+            |group| {
+                let mut out = Report::Buffer(String::new());
+                let mut found = Vec::new();
+                let tried: usize = group
+                    .iter()
+                    .map(|ex| check_exercise(ctx, ex, &mut out, &mut found))
+                    .sum();
+                (out, found, tried)
+            },
+            |_, (out, found, tried)| {
+                if let Report::Buffer(text) = out {
+                    print!("{text}");
                 }
-            }
-        });
+                bad.extend(found);
+                variants += tried;
+            },
+        );
     }
     let secs = started.elapsed().as_secs_f64();
     if bad.is_empty() {
@@ -511,6 +493,43 @@ fn check_exercises(ctx: &Ctx, query: Option<&str>) -> Result<(), String> {
         }
         Err(format!("{} exercise problem(s)", bad.len()))
     }
+}
+
+/// Runs `work` on every item, `width` items at a time, and hands each result
+/// to `emit` in the order of `items` (a result that comes early waits for
+/// those before it), so what `emit` prints reads the same on every run.
+fn in_order<T: Sync, R: Send>(
+    items: &[T],
+    width: usize,
+    work: impl Fn(&T) -> R + Sync,
+    mut emit: impl FnMut(&T, R),
+) {
+    let next = AtomicUsize::new(0);
+    let (done_tx, done_rx) = mpsc::channel();
+    thread::scope(|scope| {
+        for _ in 0..width.clamp(1, items.len().max(1)) {
+            let done_tx = done_tx.clone();
+            let (next, work) = (&next, &work);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(i) else {
+                    return;
+                };
+                // The receiver lives until every sender is gone.
+                let _ = done_tx.send((i, work(item)));
+            });
+        }
+        drop(done_tx);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next_to_emit = 0;
+        for (i, result) in done_rx {
+            waiting.insert(i, result);
+            while let Some(result) = waiting.remove(&next_to_emit) {
+                emit(&items[next_to_emit], result);
+                next_to_emit += 1;
+            }
+        }
+    });
 }
 
 /// How many exercise crates the check works on at once: `XTASK_EXERCISE_JOBS`,
@@ -1106,6 +1125,10 @@ fn cmd_browser(ctx: &Ctx) -> Result<(), String> {
 // ---------------------------------------------------------------------------
 // cargo xtask loom
 
+/// Every chapter's loom model, two at a time: a model runs on one thread
+/// (loom runs one of the model's threads at a time), so a second one uses
+/// the other core. Cargo's lock on target/loom lets one build run at a
+/// time. Each model's output is printed whole, in order.
 fn cmd_loom(ctx: &Ctx) -> Result<(), String> {
     let tests = loom::discover(&ctx.cargo, &ctx.root)?;
     if tests.is_empty() {
@@ -1113,26 +1136,42 @@ fn cmd_loom(ctx: &Ctx) -> Result<(), String> {
         return Ok(());
     }
     let mut failed = Vec::new();
-    for t in &tests {
-        let mut cmd = loom::command(&ctx.cargo, &ctx.root, t);
-        println!(
-            "xtask: running RUSTFLAGS=\"--cfg loom\" LOOM_MAX_PREEMPTIONS=2 \
-             CARGO_TARGET_DIR=target/loom {}",
-            run::describe(&cmd)
-        );
-        let started = Instant::now();
-        let status = run::inherit(&mut cmd)?;
-        println!(
-            "xtask: loom {} --test {}: {} ({:.1}s)",
-            t.package,
-            t.test,
-            if status.success() { "passed" } else { "FAILED" },
-            started.elapsed().as_secs_f64()
-        );
-        if !status.success() {
-            failed.push(format!("{} --test {}", t.package, t.test));
-        }
-    }
+    in_order(
+        &tests,
+        2,
+        |t| {
+            let mut cmd = loom::command(&ctx.cargo, &ctx.root, t);
+            let started = Instant::now();
+            let ran = run::capture(&mut cmd, &ctx.scratch, false);
+            (run::describe(&cmd), ran, started.elapsed())
+        },
+        |t, (described, ran, took)| {
+            println!(
+                "xtask: running RUSTFLAGS=\"--cfg loom\" LOOM_MAX_PREEMPTIONS=2 \
+                 CARGO_TARGET_DIR=target/loom {described}"
+            );
+            let passed = match ran {
+                Ok(out) => {
+                    print!("{}", out.output);
+                    out.status.success()
+                }
+                Err(e) => {
+                    println!("xtask: {e}");
+                    false
+                }
+            };
+            println!(
+                "xtask: loom {} --test {}: {} ({:.1}s)",
+                t.package,
+                t.test,
+                if passed { "passed" } else { "FAILED" },
+                took.as_secs_f64()
+            );
+            if !passed {
+                failed.push(format!("{} --test {}", t.package, t.test));
+            }
+        },
+    );
     if failed.is_empty() {
         Ok(())
     } else {

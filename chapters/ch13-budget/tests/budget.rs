@@ -202,3 +202,49 @@ fn a_task_draining_a_full_channel_yields_too() {
     );
     assert_eq!(received, BUDGET as usize + 1);
 }
+
+#[test]
+fn a_hog_that_spends_its_budget_lets_the_reactor_wake_a_reader() {
+    let reads = testkit::with_timeout(Duration::from_secs(20), || {
+        let runtime = Runtime::new(1);
+        runtime.block_on(async {
+            let mut hog_stream = prefilled().await;
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+            let mut quiet = TcpStream::connect(listener.local_addr().expect("addr"))
+                .await
+                .expect("connect");
+            let (mut quiet_peer, _) = listener.accept().expect("accept");
+            spawn(async move {
+                let woke = Arc::new(AtomicBool::new(false));
+                let flag = woke.clone();
+                drop(spawn(async move {
+                    let mut byte = [0u8; 1];
+                    quiet.read(&mut byte).await.expect("read");
+                    flag.store(true, Ordering::SeqCst);
+                }));
+                // The reader runs first, finds nothing and waits for the
+                // reactor; only then does its byte arrive.
+                ch13_budget::yield_now().await;
+                quiet_peer.write_all(&[1]).expect("write");
+                let mut byte = [0u8; 1];
+                let mut reads = 0;
+                while !woke.load(Ordering::SeqCst) {
+                    match hog_stream.read(&mut byte).await.expect("read") {
+                        0 => break,
+                        _ => reads += 1,
+                    }
+                }
+                reads
+            })
+            .await
+            .expect("the hog panicked")
+        })
+    });
+    // Without a look at the reactor when the budget runs out, the reader's
+    // wake-up waits for the worker's maintenance, every 61st task: about
+    // 61 budgets of reads, or the end of the data.
+    assert!(
+        reads <= BUDGET as usize + 1,
+        "the hog read {reads} bytes before the reactor woke the reader"
+    );
+}

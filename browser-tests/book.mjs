@@ -104,7 +104,11 @@ function serve(root) {
         return;
       }
       const type = TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
-      res.writeHead(200, { 'content-type': type, 'content-length': stat.size });
+      // Cacheable: every page loads the same scripts (mermaid's is megabytes),
+      // and without a lifetime Chromium fetches and compiles them again on
+      // each of the run's page loads. The files do not change during a run,
+      // and the browser profile is a fresh one each run.
+      res.writeHead(200, { 'content-type': type, 'content-length': stat.size, 'cache-control': 'max-age=3600' });
       if (req.method === 'HEAD') {
         res.end();
       } else {
@@ -140,6 +144,43 @@ async function check(name, fn) {
   } catch (e) {
     record(name, [`threw: ${e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e}`], Date.now() - started);
   }
+}
+
+// How many pages are loaded at once by checkInOrder (BOOK_BROWSER_TABS=1 for
+// one at a time).
+const TABS = Number(process.env.BOOK_BROWSER_TABS || 2);
+
+// Runs `fn(item)` for every item, `width` at a time, and records each as a
+// check named `name(item)`, in the order of `items` (a result that comes
+// early waits for those before it), so the log reads the same every run.
+// `fn` returns { problems, info }; `keep(item, info)` runs in that order too.
+async function checkInOrder(items, width, name, fn, keep) {
+  const settled = items.map(() => null);
+  const wake = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      const started = Date.now();
+      let outcome;
+      try {
+        const { problems, info } = await fn(items[i]);
+        outcome = { problems: problems || [], info };
+      } catch (e) {
+        outcome = { problems: [`threw: ${e && e.stack ? e.stack.split('\n').slice(0, 3).join(' | ') : e}`] };
+      }
+      outcome.ms = Date.now() - started;
+      settled[i] = outcome;
+      if (wake[i]) wake[i]();
+    }
+  };
+  const workers = Array.from({ length: Math.min(width, items.length) }, worker);
+  for (let i = 0; i < items.length; i++) {
+    if (!settled[i]) await new Promise((resolve) => (wake[i] = resolve));
+    record(name(items[i]), settled[i].problems, settled[i].ms);
+    keep(items[i], settled[i].info);
+  }
+  await Promise.all(workers);
 }
 
 // ---------------------------------------------------------------------------
@@ -426,23 +467,33 @@ async function runChecks(browser, origin, pages, opts) {
     { dir: 'phone', viewport: 'phone', theme: 'light', all: false },
     { dir: 'navy', viewport: 'desktop', theme: 'navy', all: false },
   ];
+  const loads = [];
   for (const v of variants) {
-    for (const p of pages.filter((page) => v.all || !page.parent)) {
-      await check(`${p.md} (${v.dir}): loads cleanly, code blocks filled, diagrams render`, async () => {
-        const { page, trouble } = await open(browser, `${origin}/${p.html}`, v.viewport, v.theme);
-        try {
-          const info = await inspect(page);
-          if (v.dir === 'desktop') seen.set(p.html, info);
-          const shot = path.join(opts.screenshots, v.dir, `${p.name}.png`);
-          await fsp.mkdir(path.dirname(shot), { recursive: true });
-          await page.screenshot({ path: shot, fullPage: true });
-          return pageProblems(info, trouble, v.dir);
-        } finally {
-          await page.close();
-        }
-      });
-    }
+    for (const p of pages.filter((page) => v.all || !page.parent)) loads.push({ v, p });
   }
+  // Two tabs at a time: a page load spends much of its time waiting (for
+  // the server, for fonts, for mermaid's layout), which the other tab fills.
+  // The results are recorded in the order above whichever finishes first.
+  await checkInOrder(
+    loads,
+    TABS,
+    ({ v, p }) => `${p.md} (${v.dir}): loads cleanly, code blocks filled, diagrams render`,
+    async ({ v, p }) => {
+      const { page, trouble } = await open(browser, `${origin}/${p.html}`, v.viewport, v.theme);
+      try {
+        const info = await inspect(page);
+        const shot = path.join(opts.screenshots, v.dir, `${p.name}.png`);
+        await fsp.mkdir(path.dirname(shot), { recursive: true });
+        await page.screenshot({ path: shot, fullPage: true });
+        return { problems: pageProblems(info, trouble, v.dir), info };
+      } finally {
+        await page.close();
+      }
+    },
+    ({ v, p }, info) => {
+      if (v.dir === 'desktop' && info) seen.set(p.html, info);
+    },
+  );
 
   await check('links between pages lead to pages and headings that exist', async () => {
     const problems = [];

@@ -70,6 +70,10 @@ pub trait Tcp: Runtime {
 /// `spawn` and `yield_now` with the same signatures.
 macro_rules! chapter {
     ($adapter:ident, $name:literal, $krate:ident) => {
+        chapter!($adapter, $name, $krate, $krate::spawn);
+    };
+    // A chapter's runtime with another chapter's `spawn` (its task cell).
+    ($adapter:ident, $name:literal, $krate:ident, $spawn:path) => {
         pub struct $adapter($krate::Runtime);
 
         impl Runtime for $adapter {
@@ -85,7 +89,7 @@ macro_rules! chapter {
 
             fn spawn<F: Future<Output = ()> + Send + 'static>(future: F) {
                 // Dropping the JoinHandle detaches the task, as with tokio.
-                drop($krate::spawn(future));
+                drop($spawn(future));
             }
 
             fn yield_now() -> impl Future<Output = ()> + Send {
@@ -103,6 +107,7 @@ chapter!(Ch03, "ch03", ch03_global_queue);
 chapter!(Ch04, "ch04", ch04_local_queues);
 chapter!(Ch05, "ch05", ch05_work_stealing);
 chapter!(Ch06, "ch06", ch06_reactor);
+chapter!(Ch12Lifo, "ch12-lifo", ch12_tuning, ch03_global_queue::spawn);
 chapter!(Ch12, "ch12", ch12_tuning);
 // ANCHOR_END: chapter_macro
 

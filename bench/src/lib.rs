@@ -9,7 +9,9 @@ pub mod machine;
 pub mod report;
 pub mod workloads;
 
-use adapter::{AsyncExecutor, Ch03, Ch04, Ch05, Ch06, Ch11, Ch12, Tokio, TokioCurrentThread};
+use adapter::{
+    AsyncExecutor, Ch03, Ch04, Ch05, Ch06, Ch11, Ch12, Ch12Lifo, Tokio, TokioCurrentThread,
+};
 use harness::Entry;
 
 // ANCHOR: registry
@@ -24,7 +26,9 @@ pub fn registry() -> Vec<Entry> {
         Entry::new::<Ch04>(),
         Entry::new::<Ch05>(),
         Entry::with_tcp::<Ch06>(),
-        // Chapter 6 plus the LIFO slot.
+        // Chapter 6 plus the LIFO slot, with chapter 3's task cells; then
+        // with chapter 12's leaner cells too.
+        Entry::new::<Ch12Lifo>(),
         Entry::with_tcp::<Ch12>(),
         // One thread each: compare these two with each other.
         Entry::with_tcp::<TokioCurrentThread>(),

@@ -50,7 +50,7 @@ pub fn try_current() -> Option<Arc<Handle>> {
 /// Calls `f` with the current runtime's handle, without cloning the `Arc`:
 /// a clone is an atomic increment on a counter every thread of the runtime
 /// shares, which a hot path should not pay for.
-pub(crate) fn with_current<R>(f: impl FnOnce(Option<&Arc<Handle>>) -> R) -> R {
+pub fn with_current<R>(f: impl FnOnce(Option<&Arc<Handle>>) -> R) -> R {
     CURRENT.with(|current| f(current.borrow().as_ref()))
 }
 

@@ -43,6 +43,11 @@ impl Handle {
     {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (task, join) = TaskCell::new(id, future, Arc::downgrade(self));
+        self.start(task);
+        join
+    }
+
+    fn start(&self, task: Task) {
         if self.tasks.insert(task.clone()) {
             self.scheduler.schedule(task);
         } else {
@@ -50,12 +55,25 @@ impl Handle {
             // JoinHandle reports it cancelled.
             task.cancel();
         }
-        join
     }
     // ANCHOR_END: handle_spawn
 
+    /// Spawns a task whose cell `build` makes from the task's id and a weak
+    /// reference to this runtime, for chapters with a task cell of their own
+    /// (chapter 12's leaner one). The cell must call [`Handle::forget_task`]
+    /// when it finishes, as chapter 3's does.
+    pub fn spawn_with<T>(
+        self: &Arc<Self>,
+        build: impl FnOnce(TaskId, std::sync::Weak<Handle>) -> (Task, JoinHandle<T>),
+    ) -> JoinHandle<T> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (task, join) = build(id, Arc::downgrade(self));
+        self.start(task);
+        join
+    }
+
     /// A task finished: the runtime no longer needs to drop it at shutdown.
-    pub(crate) fn forget_task(&self, id: TaskId) {
+    pub fn forget_task(&self, id: TaskId) {
         self.tasks.remove(id);
     }
 
@@ -70,21 +88,56 @@ impl Handle {
 /// queue (waiting for a wake-up that will never come). Sharded, so workers
 /// finishing tasks at the same time rarely meet on one lock.
 struct OwnedTasks {
-    shards: Box<[Mutex<HashMap<TaskId, Task>>]>,
+    shards: Box<[Mutex<HashMap<TaskId, Task, BuildIdHasher>>]>,
     closed: AtomicBool,
 }
 
 const SHARDS: usize = 16;
 
+// ANCHOR: id_hasher
+/// Hashes task ids for the task list. std's default, SipHash, is built to
+/// resist keys chosen by an attacker who wants collisions; our keys are a
+/// counter the runtime itself hands out, so that protection buys nothing,
+/// and SipHash costs tens of nanoseconds twice per task (insert, remove).
+/// One multiply by an odd constant spreads consecutive ids over the table;
+/// folding the high half down mixes them into the low bits the table
+/// indexes with (ids in one shard share their low bits).
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn write_u64(&mut self, id: u64) {
+        let spread = id.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = spread ^ (spread >> 32);
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // `TaskId` is a `u64`, so only `write_u64` is ever called; this
+        // keeps the hasher correct for any other key all the same.
+        for &byte in bytes {
+            self.write_u64(self.0.rotate_left(8) ^ u64::from(byte));
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type BuildIdHasher = std::hash::BuildHasherDefault<IdHasher>;
+// ANCHOR_END: id_hasher
+
 impl OwnedTasks {
     fn new() -> Self {
         OwnedTasks {
-            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            shards: (0..SHARDS)
+                .map(|_| Mutex::new(HashMap::default()))
+                .collect(),
             closed: AtomicBool::new(false),
         }
     }
 
-    fn shard(&self, id: TaskId) -> &Mutex<HashMap<TaskId, Task>> {
+    fn shard(&self, id: TaskId) -> &Mutex<HashMap<TaskId, Task, BuildIdHasher>> {
         &self.shards[id as usize % SHARDS]
     }
 

@@ -94,21 +94,26 @@ impl State {
 
     /// The poll returned `Pending`.
     pub fn finish_pending(&self) -> AfterPoll {
-        match self
-            .0
-            .compare_exchange(RUNNING, IDLE, Ordering::AcqRel, Ordering::Acquire)
+        // A plain read first picks the one read-modify-write that is likely
+        // to succeed. A task that yields is NOTIFIED here every time, and
+        // trying RUNNING -> IDLE on it first would cost a second `lock`ed
+        // instruction per poll for a compare that is bound to fail.
+        if self.0.load(Ordering::Relaxed) == RUNNING
+            && self
+                .0
+                .compare_exchange(RUNNING, IDLE, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
         {
-            Ok(_) => AfterPoll::Idle,
-            Err(actual) => {
-                debug_assert_eq!(actual, NOTIFIED, "only a wake can change RUNNING");
-                // A swap, not a plain store: wakes keep writing NOTIFIED
-                // back (see `wake`), and only a read-modify-write is sure to
-                // read the last of those writes, so that the next poll sees
-                // whatever the last waker published before it woke us.
-                self.0.swap(SCHEDULED, Ordering::AcqRel);
-                AfterPoll::Reschedule
-            }
+            return AfterPoll::Idle;
         }
+        // NOTIFIED: only a wake can change RUNNING, and nothing but this
+        // worker changes NOTIFIED. A swap, not a plain store: wakes keep
+        // writing NOTIFIED back (see `wake`), and only a read-modify-write is
+        // sure to read the last of those writes, so that the next poll sees
+        // whatever the last waker published before it woke us.
+        let previous = self.0.swap(SCHEDULED, Ordering::AcqRel);
+        debug_assert_eq!(previous, NOTIFIED, "only a wake can change RUNNING");
+        AfterPoll::Reschedule
     }
 
     /// The task finished, panicked or was cancelled.

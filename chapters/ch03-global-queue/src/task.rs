@@ -96,26 +96,29 @@ where
     // ANCHOR: schedule
     /// Pushes the task onto its runtime's queue.
     fn schedule(self: &Arc<Self>) {
-        // Most wake-ups happen on a thread of the task's own runtime (a
-        // worker, or `block_on`'s thread), whose handle is in the context
+        self.with_runtime(|handle| handle.scheduler().schedule(self.clone()));
+    }
+
+    /// Runs `f` with the task's runtime, unless the runtime is gone (then
+    /// its futures are gone too, and there is nothing left to do).
+    fn with_runtime(&self, f: impl FnOnce(&Arc<Handle>)) {
+        // Most calls happen on a thread of the task's own runtime (a worker,
+        // or `block_on`'s thread), whose handle is in the context
         // thread-local. Using it leaves the handle's reference count alone:
         // upgrading the `Weak` and dropping the `Arc` again would change that
-        // count, which every task of the runtime shares, twice per wake-up.
-        let scheduled_here = context::with_current(|current| match current {
+        // count, which every task of the runtime shares, twice per call.
+        let not_here = context::with_current(|current| match current {
             Some(handle) if std::ptr::eq(Arc::as_ptr(handle), self.handle.as_ptr()) => {
-                handle.scheduler().schedule(self.clone());
-                true
+                f(handle);
+                None
             }
-            _ => false,
+            _ => Some(f),
         });
-        if scheduled_here {
-            return;
-        }
-        // Elsewhere (another runtime, a thread of the program's own),
-        // upgrade. No runtime means it was dropped: the future is gone too,
-        // so there is nothing left to run.
-        if let Some(handle) = self.handle.upgrade() {
-            handle.scheduler().schedule(self.clone());
+        // Elsewhere (another runtime, a thread of the program's own), upgrade.
+        if let Some(f) = not_here {
+            if let Some(handle) = self.handle.upgrade() {
+                f(&handle);
+            }
         }
     }
     // ANCHOR_END: schedule
@@ -187,7 +190,7 @@ where
 /// not take the worker thread down. (Not `std::ptr::drop_in_place`, which
 /// is `unsafe` and leaves the slot holding a dropped value.) Assigning `None`
 /// still happens if the old value's drop panics, so the slot ends up empty.
-fn drop_slot<F>(slot: &mut Option<F>) {
+pub fn drop_slot<F>(slot: &mut Option<F>) {
     catch_user_panic(|| *slot = None);
 }
 // ANCHOR_END: drop_slot
@@ -196,7 +199,7 @@ fn drop_slot<F>(slot: &mut Option<F>) {
 /// Runs user code that is not a poll (a `Drop`, a foreign waker) so that a
 /// panic in it cannot unwind into the runtime: it is caught, and its
 /// payload dropped with [`drop_payload`].
-pub(crate) fn catch_user_panic(f: impl FnOnce()) {
+pub fn catch_user_panic(f: impl FnOnce()) {
     if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
         drop_payload(payload);
     }
@@ -233,9 +236,7 @@ where
                 }
             }
             Some(result) => {
-                if let Some(handle) = self.handle.upgrade() {
-                    handle.forget_task(self.id);
-                }
+                self.with_runtime(|handle| handle.forget_task(self.id));
                 self.finish(result);
             }
         }

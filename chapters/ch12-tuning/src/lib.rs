@@ -7,12 +7,14 @@
 //! Tasks and join handles are chapter 3's; timers and sockets chapter 6's.
 
 pub mod lifo;
+pub mod task;
 
 use std::ops::Deref;
 
-pub use ch03_global_queue::{spawn, yield_now, JoinError, JoinHandle, Schedule, WorkerStats};
+pub use ch03_global_queue::{yield_now, JoinError, JoinHandle, Schedule, WorkerStats};
 pub use ch06_reactor::{net, time, ReactorPark};
 pub use lifo::{LifoStealing, WorkerPark, MAX_LIFO_POLLS_PER_TICK};
+pub use task::spawn;
 
 /// Chapter 6's parker under the LIFO-slot scheduler.
 pub type Scheduler = LifoStealing<ReactorPark>;
@@ -41,6 +43,16 @@ impl Runtime {
     pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
         let _entered = self.scheduler().park().enter();
         self.deref().block_on(future)
+    }
+
+    /// Spawns a task from outside the runtime, in chapter 12's leaner task
+    /// cell (see [`task`]).
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        task::spawn_on(self.handle(), future)
     }
 }
 // ANCHOR_END: runtime

@@ -59,8 +59,14 @@ pub struct LifoStealing<P: WorkerPark> {
     shutdown: AtomicBool,
     counters: Box<[WorkerCounters]>,
     /// Polls of tasks taken from a LIFO slot, per worker: for the demo.
-    lifo_polls: Box<[AtomicU64]>,
+    lifo_polls: Box<[LifoPolls]>,
 }
+
+/// One worker's count, on a cache line of its own: two workers bumping
+/// counters that share a line would pull it back and forth between cores
+/// on every LIFO poll.
+#[repr(align(128))]
+struct LifoPolls(AtomicU64);
 
 /// What `schedule`, called from inside a task, needs of the worker running
 /// it. `Rc` and `Cell`: only this worker's thread ever touches it.
@@ -97,7 +103,7 @@ impl<P: WorkerPark> LifoStealing<P> {
     /// Tasks each worker took from its LIFO slot so far.
     pub fn lifo_polls(&self) -> Vec<u64> {
         let polls = self.lifo_polls.iter();
-        polls.map(|count| count.load(Ordering::Relaxed)).collect()
+        polls.map(|count| count.0.load(Ordering::Relaxed)).collect()
     }
 
     fn key(&self) -> usize {
@@ -168,7 +174,10 @@ impl<P: WorkerPark> LifoStealing<P> {
                 return;
             }
             lifo_polls += 1;
-            self.lifo_polls[index].fetch_add(1, Ordering::Relaxed);
+            // Only this worker writes its count: a load and a store, no
+            // `lock`ed read-modify-write.
+            let count = &self.lifo_polls[index].0;
+            count.store(count.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
             task = next;
         }
     }
@@ -293,7 +302,7 @@ impl<P: WorkerPark> Schedule for LifoStealing<P> {
             park: P::new(workers),
             shutdown: AtomicBool::new(false),
             counters: WorkerCounters::for_workers(workers),
-            lifo_polls: (0..workers).map(|_| AtomicU64::new(0)).collect(),
+            lifo_polls: (0..workers).map(|_| LifoPolls(AtomicU64::new(0))).collect(),
         }
     }
 

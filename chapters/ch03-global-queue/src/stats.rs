@@ -73,6 +73,7 @@ impl WorkerCounters {
     }
 }
 
+// ANCHOR: add
 /// Adds to a counter that only this thread writes. A load and a store, not
 /// `fetch_add`: with one writer no increment can be lost, and the store
 /// compiles to a plain `mov` where `fetch_add` is a `lock`ed instruction that
@@ -81,6 +82,7 @@ impl WorkerCounters {
 fn add(counter: &AtomicU64, n: u64) {
     counter.store(counter.load(Ordering::Relaxed) + n, Ordering::Relaxed);
 }
+// ANCHOR_END: add
 
 /// Snapshots of every worker's counters.
 pub fn snapshot_all(counters: &[WorkerCounters]) -> Vec<WorkerStats> {

@@ -10,7 +10,6 @@
 //! run is enough and the machine's load does not matter.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -50,11 +49,9 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 
 /// What each task does: note that it was polled, then wait forever.
-fn idle_task(polled: Arc<AtomicUsize>) -> impl Future<Output = ()> + Send + 'static {
-    async move {
-        polled.fetch_add(1, Ordering::Relaxed);
-        std::future::pending::<()>().await;
-    }
+async fn idle_task(polled: Arc<AtomicUsize>) {
+    polled.fetch_add(1, Ordering::Relaxed);
+    std::future::pending::<()>().await;
 }
 
 /// Spawns `tasks` idle tasks through `spawn` (called where the runtime is

@@ -62,7 +62,7 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    ch03_global_queue::spawn(Budgeted::when_spent(future, turn_reactor))
+    ch12_tuning::spawn(Budgeted::when_spent(future, turn_reactor))
 }
 // ANCHOR_END: runtime
 

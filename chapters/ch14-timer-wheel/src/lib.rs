@@ -92,8 +92,7 @@ impl Runtime {
         F: std::future::Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        self.deref()
-            .spawn(Budgeted::when_spent(future, turn_reactor))
+        ch12_tuning::task::spawn_on(self.handle(), Budgeted::when_spent(future, turn_reactor))
     }
 
     /// The wheel this runtime's timers are in.
@@ -116,7 +115,7 @@ where
     F: std::future::Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    ch03_global_queue::spawn(Budgeted::when_spent(future, turn_reactor))
+    ch12_tuning::spawn(Budgeted::when_spent(future, turn_reactor))
 }
 
 /// Chapter 13's hook for a task that spent its budget: a look at the

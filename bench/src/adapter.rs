@@ -104,12 +104,12 @@ macro_rules! chapter {
 }
 
 chapter!(Ch03, "ch03", ch03_global_queue);
+// ANCHOR_END: chapter_macro
 chapter!(Ch04, "ch04", ch04_local_queues);
 chapter!(Ch05, "ch05", ch05_work_stealing);
 chapter!(Ch06, "ch06", ch06_reactor);
 chapter!(Ch12Lifo, "ch12-lifo", ch12_tuning, ch03_global_queue::spawn);
 chapter!(Ch12, "ch12", ch12_tuning);
-// ANCHOR_END: chapter_macro
 
 // ANCHOR: ch06_tcp
 impl Tcp for Ch06 {

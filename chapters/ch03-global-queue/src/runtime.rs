@@ -83,17 +83,6 @@ impl Handle {
     }
 }
 
-// ANCHOR: owned_tasks
-/// Every live task, so shutdown can drop the futures of tasks that sit in no
-/// queue (waiting for a wake-up that will never come). Sharded, so workers
-/// finishing tasks at the same time rarely meet on one lock.
-struct OwnedTasks {
-    shards: Box<[Mutex<HashMap<TaskId, Task, BuildIdHasher>>]>,
-    closed: AtomicBool,
-}
-
-const SHARDS: usize = 16;
-
 // ANCHOR: id_hasher
 /// Hashes task ids for the task list. std's default, SipHash, is built to
 /// resist keys chosen by an attacker who wants collisions; our keys are a
@@ -126,6 +115,17 @@ impl std::hash::Hasher for IdHasher {
 
 type BuildIdHasher = std::hash::BuildHasherDefault<IdHasher>;
 // ANCHOR_END: id_hasher
+
+// ANCHOR: owned_tasks
+/// Every live task, so shutdown can drop the futures of tasks that sit in no
+/// queue (waiting for a wake-up that will never come). Sharded, so workers
+/// finishing tasks at the same time rarely meet on one lock.
+struct OwnedTasks {
+    shards: Box<[Mutex<HashMap<TaskId, Task, BuildIdHasher>>]>,
+    closed: AtomicBool,
+}
+
+const SHARDS: usize = 16;
 
 impl OwnedTasks {
     fn new() -> Self {

@@ -110,6 +110,8 @@ chapter!(Ch05, "ch05", ch05_work_stealing);
 chapter!(Ch06, "ch06", ch06_reactor);
 chapter!(Ch12Lifo, "ch12-lifo", ch12_tuning, ch03_global_queue::spawn);
 chapter!(Ch12, "ch12", ch12_tuning);
+chapter!(Ch13, "ch13", ch13_budget);
+chapter!(Ch14, "ch14", ch14_timer_wheel);
 
 // ANCHOR: ch06_tcp
 impl Tcp for Ch06 {

@@ -10,7 +10,8 @@ pub mod report;
 pub mod workloads;
 
 use adapter::{
-    AsyncExecutor, Ch03, Ch04, Ch05, Ch06, Ch11, Ch12, Ch12Lifo, Tokio, TokioCurrentThread,
+    AsyncExecutor, Ch03, Ch04, Ch05, Ch06, Ch11, Ch12, Ch12Lifo, Ch13, Ch14, Tokio,
+    TokioCurrentThread,
 };
 use harness::Entry;
 
@@ -30,6 +31,10 @@ pub fn registry() -> Vec<Entry> {
         // with chapter 12's leaner cells too.
         Entry::new::<Ch12Lifo>(),
         Entry::with_tcp::<Ch12>(),
+        // Plus chapter 13's budget; plus chapter 14's timer wheel: the
+        // tuned runtime.
+        Entry::new::<Ch13>(),
+        Entry::new::<Ch14>(),
         // One thread each: compare these two with each other.
         Entry::with_tcp::<TokioCurrentThread>(),
         Entry::with_tcp::<Ch11>(),

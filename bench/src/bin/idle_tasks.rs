@@ -123,6 +123,14 @@ fn main() {
                 })
             })
         }),
+        ("ch14", {
+            let rt = ch14_timer_wheel::Runtime::new(2);
+            rt.block_on(async {
+                measure("ch14", tasks, |polled| {
+                    drop(ch14_timer_wheel::spawn(idle_task(polled)))
+                })
+            })
+        }),
     ] {
         println!(
             "{name:<16} {bytes:>7.1} bytes per task ({:.2}x tokio)",

@@ -134,6 +134,28 @@ where
         self.with_runtime(|handle| handle.scheduler().schedule(self.clone()));
     }
 
+    // ANCHOR: reschedule
+    /// Queues the task again after a poll that was woken during it. The
+    /// worker owns a reference (the one the queue gave it), and hands that
+    /// one back to the queue: cloning a new one and dropping the old one
+    /// after the poll would be two more `lock`ed instructions per yield.
+    fn reschedule(self: Arc<Self>) {
+        let runtime = self.handle.as_ptr();
+        let not_here = context::with_current(|current| match current {
+            Some(handle) if std::ptr::eq(Arc::as_ptr(handle), runtime) => {
+                handle.scheduler().schedule(self);
+                None
+            }
+            _ => Some(self),
+        });
+        if let Some(task) = not_here {
+            if let Some(handle) = task.handle.upgrade() {
+                handle.scheduler().schedule(task);
+            }
+        }
+    }
+    // ANCHOR_END: reschedule
+
     /// As chapter 3's: through the thread's context when it holds this
     /// task's runtime, so the shared reference count is left alone.
     fn with_runtime(&self, f: impl FnOnce(&Arc<Handle>)) {
@@ -196,7 +218,7 @@ where
         match self.poll_future() {
             None => {
                 if self.state.finish_pending() == AfterPoll::Reschedule {
-                    self.schedule();
+                    self.reschedule();
                 }
             }
             Some(result) => {

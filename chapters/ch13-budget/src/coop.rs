@@ -43,17 +43,25 @@ std::thread_local! {
 /// poll other tasks after a panic, and `block_on` may be inside a task's
 /// budget (a nested runtime in a test).
 pub fn with_budget<R>(budget: Budget, poll: impl FnOnce() -> R) -> R {
-    struct Reset(Budget);
-    impl Drop for Reset {
+    /// Holds the thread's cell itself, so putting the old budget back
+    /// needs no second look-up of the thread-local: this runs on every
+    /// poll of every task.
+    struct Reset<'a> {
+        cell: &'a Cell<Budget>,
+        before: Budget,
+    }
+    impl Drop for Reset<'_> {
         fn drop(&mut self) {
-            // Fails only while the thread's locals are being destroyed,
-            // when no task can run on it any more.
-            let _ = CURRENT.try_with(|current| current.set(self.0));
+            self.cell.set(self.before);
         }
     }
-    let before = CURRENT.with(|current| current.replace(budget));
-    let _reset = Reset(before);
-    poll()
+    CURRENT.with(|cell| {
+        let _reset = Reset {
+            cell,
+            before: cell.replace(budget),
+        };
+        poll()
+    })
 }
 // ANCHOR_END: with_budget
 

@@ -96,31 +96,11 @@ where
     // ANCHOR: schedule
     /// Pushes the task onto its runtime's queue.
     fn schedule(self: &Arc<Self>) {
-        self.with_runtime(|handle| handle.scheduler().schedule(self.clone()));
+        with_runtime(&self.handle, |handle| {
+            handle.scheduler().schedule(self.clone())
+        });
     }
 
-    /// Runs `f` with the task's runtime, unless the runtime is gone (then
-    /// its futures are gone too, and there is nothing left to do).
-    fn with_runtime(&self, f: impl FnOnce(&Arc<Handle>)) {
-        // Most calls happen on a thread of the task's own runtime (a worker,
-        // or `block_on`'s thread), whose handle is in the context
-        // thread-local. Using it leaves the handle's reference count alone:
-        // upgrading the `Weak` and dropping the `Arc` again would change that
-        // count, which every task of the runtime shares, twice per call.
-        let not_here = context::with_current(|current| match current {
-            Some(handle) if std::ptr::eq(Arc::as_ptr(handle), self.handle.as_ptr()) => {
-                f(handle);
-                None
-            }
-            _ => Some(f),
-        });
-        // Elsewhere (another runtime, a thread of the program's own), upgrade.
-        if let Some(f) = not_here {
-            if let Some(handle) = self.handle.upgrade() {
-                f(&handle);
-            }
-        }
-    }
     // ANCHOR_END: schedule
 
     // ANCHOR: poll_future
@@ -184,6 +164,32 @@ where
     // ANCHOR_END: finish
 }
 
+// ANCHOR: with_runtime
+/// Runs `f` with the runtime `runtime` points to, unless it is gone (then
+/// its tasks' futures are gone too, and there is nothing left to do).
+/// Public for chapter 12's task cell.
+pub fn with_runtime(runtime: &Weak<Handle>, f: impl FnOnce(&Arc<Handle>)) {
+    // Most calls happen on a thread of the task's own runtime (a worker,
+    // or `block_on`'s thread), whose handle is in the context thread-local.
+    // Using it leaves the handle's reference count alone: upgrading the
+    // `Weak` and dropping the `Arc` again would change that count, which
+    // every task of the runtime shares, twice per call.
+    let not_here = context::with_current(|current| match current {
+        Some(handle) if std::ptr::eq(Arc::as_ptr(handle), runtime.as_ptr()) => {
+            f(handle);
+            None
+        }
+        _ => Some(f),
+    });
+    // Elsewhere (another runtime, a thread of the program's own), upgrade.
+    if let Some(f) = not_here {
+        if let Some(handle) = runtime.upgrade() {
+            f(&handle);
+        }
+    }
+}
+// ANCHOR_END: with_runtime
+
 // ANCHOR: drop_slot
 /// Empties a slot (the future's, or an output nobody will take), dropping
 /// its value in place. A panic inside the value's `Drop` is caught: it must
@@ -236,7 +242,7 @@ where
                 }
             }
             Some(result) => {
-                self.with_runtime(|handle| handle.forget_task(self.id));
+                with_runtime(&self.handle, |handle| handle.forget_task(self.id));
                 self.finish(result);
             }
         }

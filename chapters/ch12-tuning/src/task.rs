@@ -24,7 +24,7 @@ use ch03_global_queue::context;
 use ch03_global_queue::join::Join;
 use ch03_global_queue::runtime::Handle;
 use ch03_global_queue::state::{AfterPoll, State, WakeAction};
-use ch03_global_queue::task::{catch_user_panic, drop_slot, Runnable, Task, TaskId};
+use ch03_global_queue::task::{catch_user_panic, drop_slot, with_runtime, Runnable, Task, TaskId};
 use ch03_global_queue::{JoinError, JoinHandle};
 use futures_task::{waker_ref, ArcWake};
 
@@ -131,7 +131,9 @@ where
     // ANCHOR_END: poll_future
 
     fn schedule(self: &Arc<Self>) {
-        self.with_runtime(|handle| handle.scheduler().schedule(self.clone()));
+        with_runtime(&self.handle, |handle| {
+            handle.scheduler().schedule(self.clone())
+        });
     }
 
     // ANCHOR: reschedule
@@ -155,23 +157,6 @@ where
         }
     }
     // ANCHOR_END: reschedule
-
-    /// As chapter 3's: through the thread's context when it holds this
-    /// task's runtime, so the shared reference count is left alone.
-    fn with_runtime(&self, f: impl FnOnce(&Arc<Handle>)) {
-        let not_here = context::with_current(|current| match current {
-            Some(handle) if std::ptr::eq(Arc::as_ptr(handle), self.handle.as_ptr()) => {
-                f(handle);
-                None
-            }
-            _ => Some(f),
-        });
-        if let Some(f) = not_here {
-            if let Some(handle) = self.handle.upgrade() {
-                f(&handle);
-            }
-        }
-    }
 
     fn finish(&self, result: Result<F::Output, JoinError>) {
         let mut unwanted = None;
@@ -222,7 +207,7 @@ where
                 }
             }
             Some(result) => {
-                self.with_runtime(|handle| handle.forget_task(self.id));
+                with_runtime(&self.handle, |handle| handle.forget_task(self.id));
                 self.finish(result);
             }
         }

@@ -1262,5 +1262,28 @@ fn step_bench_quick(ctx: &Ctx) -> Result<(), String> {
         println!("xtask: no `bench` package in the workspace yet; skipped");
         return Ok(());
     }
-    cmd_bench(ctx, &["--quick"])
+    cmd_bench(ctx, &["--quick"])?;
+    // Part II's own benchmarks, so they cannot rot unseen: a few seconds
+    // each in their quick modes, and the idle-task count scaled down.
+    let packages = ctx_packages(ctx)?;
+    for (package, bench) in [("ch13-budget", "hog"), ("ch14-timer-wheel", "timers")] {
+        if packages.contains(package) {
+            let mut cmd = ctx.cargo();
+            cmd.args(["bench", "-p", package, "--bench", bench, "--", "--quick"]);
+            run_checked(&mut cmd, &format!("the {bench} benchmark (--quick)"))?;
+        }
+    }
+    let mut cmd = ctx.cargo();
+    cmd.args([
+        "run",
+        "--release",
+        "-p",
+        "bench",
+        "--bin",
+        "idle_tasks",
+        "--",
+        "--tasks",
+        "10000",
+    ]);
+    run_checked(&mut cmd, "the idle-task memory measurement")
 }

@@ -78,8 +78,8 @@ impl WorkerCounters {
 /// `fetch_add`: with one writer no increment can be lost, and the store
 /// compiles to a plain `mov` where `fetch_add` is a `lock`ed instruction that
 /// every poll would pay for. A reader on another thread sees the counter a
-/// little late, never torn.
-fn add(counter: &AtomicU64, n: u64) {
+/// little late, never torn. Public for chapter 12's count of LIFO polls.
+pub fn add(counter: &AtomicU64, n: u64) {
     counter.store(counter.load(Ordering::Relaxed) + n, Ordering::Relaxed);
 }
 // ANCHOR_END: add

@@ -48,9 +48,13 @@ pub(crate) struct TaskCell<F: Future> {
     /// `None` once the future finished, panicked or was cancelled. The future
     /// is pinned here: polled and dropped in place, never moved out.
     future: Mutex<Option<F>>,
-    output: Mutex<JoinSlot<F::Output>>,
+    output: OutputSlot<F::Output>,
     aborted: AtomicBool,
 }
+
+/// Where a task's result waits for its `JoinHandle`. Public for chapter
+/// 12's task cell, which keeps its output the same way.
+pub struct OutputSlot<T>(Mutex<JoinSlot<T>>);
 
 struct JoinSlot<T> {
     result: Option<Result<T, JoinError>>,
@@ -81,12 +85,7 @@ where
             state: State::new_scheduled(),
             handle,
             future: Mutex::new(Some(future)),
-            output: Mutex::new(JoinSlot {
-                result: None,
-                waker: None,
-                taken: false,
-                detached: false,
-            }),
+            output: OutputSlot::new(),
             aborted: AtomicBool::new(false),
         });
         let join = JoinHandle::new(cell.clone());
@@ -100,7 +99,6 @@ where
             handle.scheduler().schedule(self.clone())
         });
     }
-
     // ANCHOR_END: schedule
 
     // ANCHOR: poll_future
@@ -132,12 +130,47 @@ where
     }
     // ANCHOR_END: poll_future
 
-    // ANCHOR: finish
-    /// Stores the result for the `JoinHandle` and wakes whoever awaits it.
+    /// Stores the result for the `JoinHandle`, marks the task COMPLETE and
+    /// wakes whoever awaits it.
     fn finish(&self, result: Result<F::Output, JoinError>) {
+        self.output.finish(result, || self.state.complete());
+    }
+}
+
+impl<T> OutputSlot<T> {
+    pub fn new() -> Self {
+        OutputSlot(Mutex::new(JoinSlot {
+            result: None,
+            waker: None,
+            taken: false,
+            detached: false,
+        }))
+    }
+
+    // ANCHOR: poll_join
+    pub fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<T, JoinError>> {
+        let mut out = lock(&self.0);
+        if let Some(result) = out.result.take() {
+            out.taken = true;
+            return Poll::Ready(result);
+        }
+        assert!(!out.taken, "JoinHandle polled after it returned Ready");
+        // Store the waker before releasing the lock: `finish` takes it under
+        // the same lock, so a result cannot slip in unseen.
+        if !out.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            out.waker = Some(cx.waker().clone());
+        }
+        Poll::Pending
+    }
+    // ANCHOR_END: poll_join
+
+    // ANCHOR: finish
+    /// Stores the result for the `JoinHandle` and wakes whoever awaits it;
+    /// `complete` marks the task's state COMPLETE.
+    pub fn finish(&self, result: Result<T, JoinError>, complete: impl FnOnce()) {
         let mut unwanted = None;
         let waker = {
-            let mut out = lock(&self.output);
+            let mut out = lock(&self.0);
             if out.result.is_none() && !out.taken && !out.detached {
                 out.result = Some(result);
             } else {
@@ -146,7 +179,7 @@ where
             // COMPLETE only once the output is in the slot, so a handle
             // that sees `is_finished()` finds it there; and under the
             // slot's lock, so a handle that took the output sees COMPLETE.
-            self.state.complete();
+            complete();
             out.waker.take()
         };
         // An output nobody will take (the JoinHandle is gone) is dropped
@@ -162,6 +195,28 @@ where
         }
     }
     // ANCHOR_END: finish
+
+    /// The `JoinHandle` was dropped: drop the output now if it is there,
+    /// and as soon as it arrives otherwise.
+    pub fn detach(&self) {
+        let (mut output, waker) = {
+            let mut out = lock(&self.0);
+            out.detached = true;
+            (out.result.take(), out.waker.take())
+        };
+        // Dropped outside the lock. Whoever dropped the handle said it does
+        // not want the output, so a panic in the output's `Drop` is
+        // swallowed here, as it is when a worker drops it in `finish`
+        // (tokio does the same).
+        drop_slot(&mut output);
+        drop(waker);
+    }
+}
+
+impl<T> Default for OutputSlot<T> {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 // ANCHOR: with_runtime
@@ -274,22 +329,9 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    // ANCHOR: poll_join
     fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<F::Output, JoinError>> {
-        let mut out = lock(&self.output);
-        if let Some(result) = out.result.take() {
-            out.taken = true;
-            return Poll::Ready(result);
-        }
-        assert!(!out.taken, "JoinHandle polled after it returned Ready");
-        // Store the waker before releasing the lock: `finish` takes it under
-        // the same lock, so a result cannot slip in unseen.
-        if !out.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-            out.waker = Some(cx.waker().clone());
-        }
-        Poll::Pending
+        self.output.poll_join(cx)
     }
-    // ANCHOR_END: poll_join
 
     fn abort(self: Arc<Self>) {
         self.aborted.store(true, Ordering::Release);
@@ -298,17 +340,7 @@ where
     }
 
     fn detach(&self) {
-        let (mut output, waker) = {
-            let mut out = lock(&self.output);
-            out.detached = true;
-            (out.result.take(), out.waker.take())
-        };
-        // Dropped outside the lock. Whoever dropped the handle said it does
-        // not want the output, so a panic in the output's `Drop` is
-        // swallowed here, as it is when a worker drops it in `finish`
-        // (tokio does the same).
-        drop_slot(&mut output);
-        drop(waker);
+        self.output.detach();
     }
 
     fn is_finished(&self) -> bool {

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use ch03_global_queue::schedule::Schedule;
-use ch03_global_queue::stats::{snapshot_all, WorkerCounters, WorkerStats};
+use ch03_global_queue::stats::{self, snapshot_all, WorkerCounters, WorkerStats};
 use ch03_global_queue::task::{Task, TaskId};
 use ch03_global_queue::trace::{self, Kind};
 use ch04_local_queues::local_queues::is_fairness_tick;
@@ -174,10 +174,8 @@ impl<P: WorkerPark> LifoStealing<P> {
                 return;
             }
             lifo_polls += 1;
-            // Only this worker writes its count: a load and a store, no
-            // `lock`ed read-modify-write.
-            let count = &self.lifo_polls[index].0;
-            count.store(count.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+            // Only this worker writes its count.
+            stats::add(&self.lifo_polls[index].0, 1);
             task = next;
         }
     }

@@ -8,23 +8,23 @@
 //! that worker moves the state on. So the future sits in an `UnsafeCell`,
 //! and that transition is the lock. tokio's task cell does the same.
 //!
-//! The rest (the output slot, the join side, waking) behaves as chapter 3's
-//! cell does; it is restated here because chapter 3 keeps those parts private
-//! to its own cell.
+//! The rest behaves as chapter 3's cell does: the output waits in chapter
+//! 3's `OutputSlot`, and waking and the join side follow the same state
+//! machine.
 
 use std::cell::UnsafeCell;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, Weak};
-use std::task::{Context, Poll, Waker};
+use std::sync::{Arc, Weak};
+use std::task::{Context, Poll};
 
 use ch03_global_queue::context;
 use ch03_global_queue::join::Join;
 use ch03_global_queue::runtime::Handle;
 use ch03_global_queue::state::{AfterPoll, State, WakeAction};
-use ch03_global_queue::task::{catch_user_panic, drop_slot, with_runtime, Runnable, Task, TaskId};
+use ch03_global_queue::task::{drop_slot, with_runtime, OutputSlot, Runnable, Task, TaskId};
 use ch03_global_queue::{JoinError, JoinHandle};
 use futures_task::{waker_ref, ArcWake};
 
@@ -36,7 +36,7 @@ pub(crate) struct LeanTask<F: Future> {
     /// Touched only by the thread that holds the task in RUNNING: see
     /// `poll_future` and `cancel`.
     future: UnsafeCell<Option<F>>,
-    output: Mutex<Output<F::Output>>,
+    output: OutputSlot<F::Output>,
     aborted: AtomicBool,
 }
 
@@ -47,13 +47,6 @@ pub(crate) struct LeanTask<F: Future> {
 // threads, hence the `Send` bounds.
 unsafe impl<F: Future + Send> Sync for LeanTask<F> where F::Output: Send {}
 // ANCHOR_END: lean_task
-
-struct Output<T> {
-    result: Option<Result<T, JoinError>>,
-    waker: Option<Waker>,
-    taken: bool,
-    detached: bool,
-}
 
 /// Spawns `future` on the current runtime, in a [`LeanTask`].
 ///
@@ -85,12 +78,7 @@ where
             state: State::new_scheduled(),
             handle: runtime,
             future: UnsafeCell::new(Some(future)),
-            output: Mutex::new(Output {
-                result: None,
-                waker: None,
-                taken: false,
-                detached: false,
-            }),
+            output: OutputSlot::new(),
             aborted: AtomicBool::new(false),
         });
         (task.clone() as Task, JoinHandle::new(task))
@@ -159,31 +147,8 @@ where
     // ANCHOR_END: reschedule
 
     fn finish(&self, result: Result<F::Output, JoinError>) {
-        let mut unwanted = None;
-        let waker = {
-            let mut out = lock(&self.output);
-            if out.result.is_none() && !out.taken && !out.detached {
-                out.result = Some(result);
-            } else {
-                unwanted = Some(result);
-            }
-            self.state.complete();
-            out.waker.take()
-        };
-        drop_slot(&mut unwanted);
-        if let Some(waker) = waker {
-            catch_user_panic(|| waker.wake());
-        }
+        self.output.finish(result, || self.state.complete());
     }
-}
-
-/// The output's lock is held for a few field moves, never across user code
-/// that could panic, so it is never poisoned; if it were, the data is still
-/// consistent, and going on beats ending the worker.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 // ANCHOR: run
@@ -251,16 +216,7 @@ where
     F::Output: Send + 'static,
 {
     fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<F::Output, JoinError>> {
-        let mut out = lock(&self.output);
-        if let Some(result) = out.result.take() {
-            out.taken = true;
-            return Poll::Ready(result);
-        }
-        assert!(!out.taken, "JoinHandle polled after it returned Ready");
-        if !out.waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-            out.waker = Some(cx.waker().clone());
-        }
-        Poll::Pending
+        self.output.poll_join(cx)
     }
 
     fn abort(self: Arc<Self>) {
@@ -269,13 +225,7 @@ where
     }
 
     fn detach(&self) {
-        let (mut output, waker) = {
-            let mut out = lock(&self.output);
-            out.detached = true;
-            (out.result.take(), out.waker.take())
-        };
-        drop_slot(&mut output);
-        drop(waker);
+        self.output.detach();
     }
 
     fn is_finished(&self) -> bool {

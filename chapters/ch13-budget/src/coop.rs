@@ -37,35 +37,52 @@ std::thread_local! {
 }
 // ANCHOR_END: budget
 
+// ANCHOR: budget_scope
+/// Gives this thread `budget` until [`BudgetScope::leave`], or the drop
+/// (a panic unwinding included), puts back the budget from before.
+pub struct BudgetScope {
+    before: Budget,
+}
+
+impl BudgetScope {
+    #[inline]
+    pub fn enter(budget: Budget) -> BudgetScope {
+        let before = CURRENT.with(|current| current.replace(budget));
+        BudgetScope { before }
+    }
+
+    /// Puts the budget from before back and returns the units that were
+    /// left (`None`: nobody counted).
+    #[inline]
+    pub fn leave(self) -> Option<u8> {
+        let left = CURRENT.with(|current| current.replace(self.before));
+        // The budget is back already; the drop would only do it again.
+        std::mem::forget(self);
+        left.0
+    }
+}
+
+impl Drop for BudgetScope {
+    #[inline]
+    fn drop(&mut self) {
+        CURRENT.with(|current| current.set(self.before));
+    }
+}
+// ANCHOR_END: budget_scope
+
 // ANCHOR: with_budget
 /// Runs `poll` with `budget` as this thread's budget, then puts back the
 /// budget that was there before, even if `poll` panics: a worker goes on to
 /// poll other tasks after a panic, and `block_on` may be inside a task's
 /// budget (a nested runtime in a test).
 pub fn with_budget<R>(budget: Budget, poll: impl FnOnce() -> R) -> R {
-    /// Holds the thread's cell itself, so putting the old budget back
-    /// needs no second look-up of the thread-local: this runs on every
-    /// poll of every task.
-    struct Reset<'a> {
-        cell: &'a Cell<Budget>,
-        before: Budget,
-    }
-    impl Drop for Reset<'_> {
-        fn drop(&mut self) {
-            self.cell.set(self.before);
-        }
-    }
-    CURRENT.with(|cell| {
-        let _reset = Reset {
-            cell,
-            before: cell.replace(budget),
-        };
-        poll()
-    })
+    let _scope = BudgetScope::enter(budget);
+    poll()
 }
 // ANCHOR_END: with_budget
 
 /// The units left on this thread: `None` when unconstrained.
+#[inline]
 pub fn remaining() -> Option<u8> {
     CURRENT.with(|current| current.get().0)
 }
@@ -179,18 +196,20 @@ impl<F> Budgeted<F> {
 impl<F: Future> Future for Budgeted<F> {
     type Output = F::Output;
 
+    // A call of its own would cost every yield about 20 instructions.
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let when_spent = self.when_spent;
         // SAFETY: `future` is pinned whenever `self` is: it is never moved
         // out, and `Budgeted` has no `Drop` and no `Unpin` of its own.
         let future = unsafe { self.map_unchecked_mut(|this| &mut this.future) };
-        with_budget(Budget::initial(), || {
-            let poll = future.poll(cx);
-            if poll.is_pending() && remaining() == Some(0) {
-                when_spent();
-            }
-            poll
-        })
+        let scope = BudgetScope::enter(Budget::initial());
+        let poll = future.poll(cx);
+        // Nothing left after a `Pending`: the task yielded for its budget.
+        if scope.leave() == Some(0) && poll.is_pending() {
+            when_spent();
+        }
+        poll
     }
 }
 // ANCHOR_END: budgeted

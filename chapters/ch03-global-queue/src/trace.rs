@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
-use crate::task::TaskId;
+use crate::task::{Task, TaskId};
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
 static EVENTS: Mutex<Vec<Event>> = Mutex::new(Vec::new());
@@ -58,6 +58,15 @@ pub fn is_enabled() -> bool {
 pub fn record(worker: usize, task: TaskId, kind: Kind) {
     if is_enabled() {
         record_slow(worker, task, kind);
+    }
+}
+
+/// `record` for a task: its id is asked for only when recording is on,
+/// since that is a call through the task's vtable, on every poll.
+#[inline]
+pub fn record_task(worker: usize, task: &Task, kind: Kind) {
+    if is_enabled() {
+        record_slow(worker, task.id(), kind);
     }
 }
 

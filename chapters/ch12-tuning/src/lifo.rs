@@ -8,11 +8,11 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use ch03_global_queue::schedule::Schedule;
 use ch03_global_queue::stats::{self, snapshot_all, WorkerCounters, WorkerStats};
-use ch03_global_queue::task::{Task, TaskId};
+use ch03_global_queue::task::Task;
 use ch03_global_queue::trace::{self, Kind};
 use ch04_local_queues::local_queues::is_fairness_tick;
 use ch05_work_stealing::deque::{Injector, Steal, Stealer, Worker};
@@ -75,14 +75,21 @@ struct Local {
     queue: Worker<Task>,
     /// The slot: at most one task, run before anything in `queue`.
     lifo: Cell<Option<Task>>,
-    /// The task being polled, so a task that wakes itself (a yield) is
-    /// told apart from one that wakes another.
-    running: Cell<Option<TaskId>>,
+    /// The address of the task being polled, so a task that wakes itself
+    /// (a yield) is told apart from one that wakes another. Not its id:
+    /// asking a task for that is a call through its vtable.
+    running: Cell<Option<*const ()>>,
 }
 // ANCHOR_END: struct
 
 std::thread_local! {
     static LOCAL: RefCell<Option<Rc<Local>>> = const { RefCell::new(None) };
+}
+
+/// Where `task` lives: the same for every handle on one task, and no other
+/// live task's.
+fn address(task: &Task) -> *const () {
+    Arc::as_ptr(task).cast()
 }
 
 /// Removes the worker's `Local` when its loop ends, however it ends.
@@ -133,7 +140,7 @@ impl<P: WorkerPark> LifoStealing<P> {
             local.queue.push(task);
             return true;
         };
-        if running == task.id() {
+        if running == address(&task) {
             // It woke itself: a yield. The slot would run it again at once.
             local.queue.push(task);
             return true;
@@ -161,8 +168,8 @@ impl<P: WorkerPark> LifoStealing<P> {
         let mut lifo_polls = 0;
         loop {
             self.counters[index].polled();
-            trace::record(index, task.id(), Kind::Poll);
-            local.running.set(Some(task.id()));
+            trace::record_task(index, &task, Kind::Poll);
+            local.running.set(Some(address(&task)));
             task.run();
             local.running.set(None);
             let Some(next) = local.lifo.take() else {

@@ -19,8 +19,10 @@ pub struct JoinError {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum JoinErrorKind {
-    /// The task's future panicked; this is the panic message.
-    Panic(String),
+    /// The task's future panicked; this is the panic message. A `Box<str>`,
+    /// not a `String`: a task cell keeps room for one `JoinError`, and eight
+    /// bytes of capacity would be paid by every task.
+    Panic(Box<str>),
     /// The task was aborted, or dropped when its runtime shut down.
     Cancelled,
 }
@@ -36,7 +38,7 @@ impl JoinError {
         drop_payload(payload);
         JoinError {
             id,
-            kind: JoinErrorKind::Panic(message),
+            kind: JoinErrorKind::Panic(message.into_boxed_str()),
         }
     }
 
@@ -62,7 +64,7 @@ impl JoinError {
     /// The panic message, if the task panicked.
     pub fn panic_message(&self) -> Option<&str> {
         match &self.kind {
-            JoinErrorKind::Panic(message) => Some(message),
+            JoinErrorKind::Panic(message) => Some(message.as_ref()),
             JoinErrorKind::Cancelled => None,
         }
     }

@@ -9,8 +9,8 @@ use crate::context;
 use crate::join::JoinHandle;
 use crate::schedule::Schedule;
 use crate::stats::WorkerStats;
-use crate::sync::{lock, thread, AtomicBool, AtomicU64, Mutex, Ordering};
-use crate::task::{Task, TaskCell, TaskId};
+use crate::sync::{lock, thread, AtomicBool, AtomicU32, AtomicU64, Mutex, Ordering};
+use crate::task::{Runnable, Task, TaskCell, TaskId};
 
 // ANCHOR: handle
 /// What tasks and `spawn` need of a runtime: its scheduler and the list of
@@ -18,7 +18,7 @@ use crate::task::{Task, TaskCell, TaskId};
 /// thread-local; tasks point to it weakly.
 pub struct Handle {
     scheduler: Arc<dyn Schedule>,
-    tasks: OwnedTasks,
+    tasks: Box<dyn TaskList>,
     next_id: AtomicU64,
 }
 // ANCHOR_END: handle
@@ -73,13 +73,47 @@ impl Handle {
     }
 
     /// A task finished: the runtime no longer needs to drop it at shutdown.
-    pub fn forget_task(&self, id: TaskId) {
-        self.tasks.remove(id);
+    pub fn forget_task(&self, task: &dyn Runnable) {
+        self.tasks.remove(task);
     }
 
     /// Number of tasks spawned and not yet finished.
     pub fn live_tasks(&self) -> usize {
         self.tasks.len()
+    }
+}
+
+/// The runtime's list of live tasks. Chapter 3's is [`OwnedTasks`], a map
+/// by task id; chapter 12 brings one that costs less memory per task.
+pub trait TaskList: Send + Sync + 'static {
+    /// Adds a task that was just spawned. Returns false, keeping nothing,
+    /// once [`TaskList::close`] was called.
+    fn insert(&self, task: Task) -> bool;
+    /// Takes off a task that finished.
+    fn remove(&self, task: &dyn Runnable);
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Refuses every later `insert`, and hands back every task still on
+    /// the list (for the runtime to cancel).
+    fn close(&self) -> Vec<Task>;
+}
+
+/// A task's position in a [`TaskList`] that keeps one (chapter 12's):
+/// written by the list when the task joins it, read when it leaves.
+#[derive(Debug, Default)]
+pub struct ListSlot(AtomicU32);
+
+impl ListSlot {
+    pub fn get(&self) -> u32 {
+        // Relaxed: the list writes it before the task is first queued, and
+        // the queue's own synchronisation carries it to whoever reads it.
+        self.0.load(Ordering::Relaxed)
+    }
+
+    pub fn set(&self, slot: u32) {
+        self.0.store(slot, Ordering::Relaxed);
     }
 }
 
@@ -120,7 +154,7 @@ type BuildIdHasher = std::hash::BuildHasherDefault<IdHasher>;
 /// Every live task, so shutdown can drop the futures of tasks that sit in no
 /// queue (waiting for a wake-up that will never come). Sharded, so workers
 /// finishing tasks at the same time rarely meet on one lock.
-struct OwnedTasks {
+pub struct OwnedTasks {
     shards: Box<[Mutex<HashMap<TaskId, Task, BuildIdHasher>>]>,
     closed: AtomicBool,
 }
@@ -128,7 +162,7 @@ struct OwnedTasks {
 const SHARDS: usize = 16;
 
 impl OwnedTasks {
-    fn new() -> Self {
+    pub fn new() -> Self {
         OwnedTasks {
             shards: (0..SHARDS)
                 .map(|_| Mutex::new(HashMap::default()))
@@ -140,7 +174,9 @@ impl OwnedTasks {
     fn shard(&self, id: TaskId) -> &Mutex<HashMap<TaskId, Task, BuildIdHasher>> {
         &self.shards[id as usize % SHARDS]
     }
+}
 
+impl TaskList for OwnedTasks {
     /// Returns false once the runtime is shutting down.
     fn insert(&self, task: Task) -> bool {
         let mut shard = lock(self.shard(task.id()));
@@ -154,7 +190,8 @@ impl OwnedTasks {
     }
     // ANCHOR_END: owned_tasks
 
-    fn remove(&self, id: TaskId) {
+    fn remove(&self, task: &dyn Runnable) {
+        let id = task.id();
         let removed = lock(self.shard(id)).remove(&id);
         // Dropped outside the lock: dropping a task can run user code.
         drop(removed);
@@ -165,18 +202,24 @@ impl OwnedTasks {
     }
 
     // ANCHOR: close
-    /// Refuses new tasks and cancels every live one.
-    fn close(&self) {
+    /// Refuses new tasks and hands back every live one.
+    fn close(&self) -> Vec<Task> {
         self.closed.store(true, Ordering::Release);
+        // Handed back, not cancelled here: cancelling runs a future's
+        // `Drop`, which may wake or spawn, so no shard lock may be held.
+        let mut tasks = Vec::new();
         for shard in self.shards.iter() {
-            let tasks: Vec<Task> = lock(shard).drain().map(|(_, task)| task).collect();
-            // Cancelled outside the lock: a future's Drop may wake or spawn.
-            for task in tasks {
-                task.cancel();
-            }
+            tasks.extend(lock(shard).drain().map(|(_, task)| task));
         }
+        tasks
     }
     // ANCHOR_END: close
+}
+
+impl Default for OwnedTasks {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 // ANCHOR: runtime
@@ -195,11 +238,16 @@ impl<S: Schedule> Runtime<S> {
     /// # Panics
     /// If `workers` is 0, or if the OS refuses to start a thread.
     pub fn new(workers: usize) -> Self {
+        Self::with_task_list(workers, Box::new(OwnedTasks::new()))
+    }
+
+    /// Like [`Runtime::new`], keeping its live tasks on `tasks`.
+    pub fn with_task_list(workers: usize, tasks: Box<dyn TaskList>) -> Self {
         assert!(workers > 0, "a runtime needs at least one worker");
         let scheduler = Arc::new(S::new(workers));
         let handle = Arc::new(Handle {
             scheduler: scheduler.clone(),
-            tasks: OwnedTasks::new(),
+            tasks,
             next_id: AtomicU64::new(1),
         });
         let threads = (0..workers)
@@ -289,7 +337,9 @@ impl<S: Schedule> Drop for Runtime<S> {
                 // shutting down so the tasks are still dropped.
                 let _ = thread.join();
             }
-            handle.tasks.close();
+            for task in handle.tasks.close() {
+                task.cancel();
+            }
         };
         if context::worker_index(&*self.scheduler).is_none() {
             finish();

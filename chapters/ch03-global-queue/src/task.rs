@@ -15,7 +15,7 @@ use futures_task::{waker_ref, ArcWake};
 
 use crate::context;
 use crate::join::{Join, JoinError, JoinHandle};
-use crate::runtime::Handle;
+use crate::runtime::{Handle, ListSlot};
 use crate::state::{AfterPoll, State, WakeAction};
 use crate::sync::{lock, AtomicBool, Mutex, Ordering};
 
@@ -33,6 +33,12 @@ pub trait Runnable: Send + Sync + 'static {
     fn run(self: Arc<Self>);
     /// Drops the future without polling it (runtime shutdown).
     fn cancel(&self);
+    /// Where the runtime's task list put the task, for a list that finds
+    /// tasks by position rather than by id (chapter 12's). `None` for
+    /// stand-ins that tests push onto queues without spawning them.
+    fn list_slot(&self) -> Option<&ListSlot> {
+        None
+    }
 }
 
 pub type Task = Arc<dyn Runnable>;
@@ -50,6 +56,7 @@ pub(crate) struct TaskCell<F: Future> {
     future: Mutex<Option<F>>,
     output: OutputSlot<F::Output>,
     aborted: AtomicBool,
+    slot: ListSlot,
 }
 
 /// Where a task's result waits for its `JoinHandle`. Public for chapter
@@ -87,6 +94,7 @@ where
             future: Mutex::new(Some(future)),
             output: OutputSlot::new(),
             aborted: AtomicBool::new(false),
+            slot: ListSlot::default(),
         });
         let join = JoinHandle::new(cell.clone());
         (cell, join)
@@ -297,7 +305,7 @@ where
                 }
             }
             Some(result) => {
-                with_runtime(&self.handle, |handle| handle.forget_task(self.id));
+                with_runtime(&self.handle, |handle| handle.forget_task(&*self));
                 self.finish(result);
             }
         }
@@ -306,6 +314,10 @@ where
     fn cancel(&self) {
         drop_slot(&mut lock(&self.future));
         self.finish(Err(JoinError::cancelled(self.id)));
+    }
+
+    fn list_slot(&self) -> Option<&ListSlot> {
+        Some(&self.slot)
     }
 }
 // ANCHOR_END: run

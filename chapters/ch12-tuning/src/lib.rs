@@ -8,6 +8,7 @@
 
 pub mod lifo;
 pub mod task;
+pub mod task_list;
 
 use std::ops::Deref;
 
@@ -36,7 +37,10 @@ pub struct Runtime {
 impl Runtime {
     pub fn new(workers: usize) -> Runtime {
         Runtime {
-            inner: Some(Inner::new(workers)),
+            inner: Some(Inner::with_task_list(
+                workers,
+                Box::new(task_list::SlabTasks::new()),
+            )),
         }
     }
 

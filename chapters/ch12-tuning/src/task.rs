@@ -8,9 +8,9 @@
 //! that worker moves the state on. So the future sits in an `UnsafeCell`,
 //! and that transition is the lock. tokio's task cell does the same.
 //!
-//! The rest behaves as chapter 3's cell does: the output waits in chapter
-//! 3's `OutputSlot`, and waking and the join side follow the same state
-//! machine.
+//! The output goes where the future was ([`Stage`]), since a task never
+//! holds both, and only the join side's waker keeps a lock. Waking and the
+//! join side follow chapter 3's state machine.
 
 use std::cell::UnsafeCell;
 use std::future::Future;
@@ -18,13 +18,15 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use ch03_global_queue::context;
 use ch03_global_queue::join::Join;
 use ch03_global_queue::runtime::Handle;
+use ch03_global_queue::runtime::ListSlot;
 use ch03_global_queue::state::{AfterPoll, State, WakeAction};
-use ch03_global_queue::task::{drop_slot, with_runtime, OutputSlot, Runnable, Task, TaskId};
+use ch03_global_queue::sync::{lock, Mutex};
+use ch03_global_queue::task::{catch_user_panic, drop_slot, with_runtime, Runnable, Task, TaskId};
 use ch03_global_queue::{JoinError, JoinHandle};
 use futures_task::{waker_ref, ArcWake};
 
@@ -32,20 +34,44 @@ use futures_task::{waker_ref, ArcWake};
 pub(crate) struct LeanTask<F: Future> {
     id: TaskId,
     state: State,
-    handle: Weak<Handle>,
-    /// Touched only by the thread that holds the task in RUNNING: see
-    /// `poll_future` and `cancel`.
-    future: UnsafeCell<Option<F>>,
-    output: OutputSlot<F::Output>,
     aborted: AtomicBool,
+    /// The `JoinHandle` was dropped. Changed under `join_waker`'s lock.
+    detached: AtomicBool,
+    slot: ListSlot,
+    handle: Weak<Handle>,
+    /// Touched by the thread that holds the task in RUNNING, and once the
+    /// task is COMPLETE by the join side, under `join_waker`'s lock.
+    stage: UnsafeCell<Stage<F>>,
+    /// The waker of whoever awaits the `JoinHandle`.
+    join_waker: Mutex<Option<Waker>>,
 }
 
 // SAFETY: the `UnsafeCell` is the only field that is not `Sync` by itself.
-// Its contents are reached by one thread at a time, the one that won the
-// state's move to RUNNING, and the state's acquire/release orderings carry
-// one poller's writes to the next. The future and its output move between
-// threads, hence the `Send` bounds.
+// Its contents are reached by one thread at a time: the one that won the
+// state's move to RUNNING, or, after COMPLETE, the join side holding the
+// lock that `finish` held when it set COMPLETE. The state's acquire/release
+// orderings and that lock carry the writes from one to the next. The
+// future and its output move between threads, hence the `Send` bounds.
 unsafe impl<F: Future + Send> Sync for LeanTask<F> where F::Output: Send {}
+// ANCHOR_END: lean_task
+
+// ANCHOR: stage
+/// What the cell holds: the future until it finishes, then its output until
+/// the `JoinHandle` takes it. A task never needs both, so they share the
+/// room: the cell is as large as the larger of the two, not their sum.
+enum Stage<F: Future> {
+    Running(F),
+    Finished(Result<F::Output, JoinError>),
+    /// The future is dropped and the output taken, or nobody wanted it.
+    Consumed,
+}
+// ANCHOR_END: stage
+
+/// Empties `stage`, catching a panic in the `Drop` of what it held (the
+/// assignment still happens if that drop panics).
+fn drop_stage<F: Future>(stage: &mut Stage<F>) {
+    catch_user_panic(|| *stage = Stage::Consumed);
+}
 // ANCHOR_END: lean_task
 
 /// Spawns `future` on the current runtime, in a [`LeanTask`].
@@ -76,10 +102,12 @@ where
         let task = Arc::new(LeanTask {
             id,
             state: State::new_scheduled(),
-            handle: runtime,
-            future: UnsafeCell::new(Some(future)),
-            output: OutputSlot::new(),
             aborted: AtomicBool::new(false),
+            detached: AtomicBool::new(false),
+            slot: ListSlot::default(),
+            handle: runtime,
+            stage: UnsafeCell::new(Stage::Running(future)),
+            join_waker: Mutex::new(None),
         });
         (task.clone() as Task, JoinHandle::new(task))
     })
@@ -94,18 +122,19 @@ where
     /// Polls the future once. The caller holds the task in RUNNING.
     fn poll_future(self: &Arc<Self>) -> Option<Result<F::Output, JoinError>> {
         // SAFETY: the caller moved the state to RUNNING, which one thread
-        // at a time can do, and the future is not touched outside RUNNING.
-        let slot = unsafe { &mut *self.future.get() };
-        let Some(future) = slot.as_mut() else {
+        // at a time can do, and the stage is not touched outside RUNNING
+        // until the task is COMPLETE.
+        let stage = unsafe { &mut *self.stage.get() };
+        let Stage::Running(future) = stage else {
             return Some(Err(JoinError::cancelled(self.id)));
         };
         if self.aborted.load(Ordering::Acquire) {
-            drop_slot(slot);
+            drop_stage(stage);
             return Some(Err(JoinError::cancelled(self.id)));
         }
         let waker = waker_ref(self);
         let mut cx = Context::from_waker(&waker);
-        // SAFETY: the future stays in this allocation until `drop_slot`
+        // SAFETY: the future stays in this allocation until `drop_stage`
         // drops it in place; it is never moved out.
         let future = unsafe { Pin::new_unchecked(future) };
         let result = match catch_unwind(AssertUnwindSafe(|| future.poll(&mut cx))) {
@@ -113,7 +142,7 @@ where
             Ok(Poll::Ready(output)) => Ok(output),
             Err(panic) => Err(JoinError::panic(self.id, panic)),
         };
-        drop_slot(slot);
+        drop_stage(stage);
         Some(result)
     }
     // ANCHOR_END: poll_future
@@ -146,8 +175,41 @@ where
     }
     // ANCHOR_END: reschedule
 
+    // ANCHOR: finish
+    /// Hands the output to the join side. The caller holds the task in
+    /// RUNNING and has dropped the future, so the stage is empty.
     fn finish(&self, result: Result<F::Output, JoinError>) {
-        self.output.finish(result, || self.state.complete());
+        let mut unwanted = None;
+        let waker = {
+            let mut join_waker = lock(&self.join_waker);
+            if self.detached.load(Ordering::Relaxed) {
+                unwanted = Some(result);
+            } else {
+                // SAFETY: still RUNNING, so the stage is ours; the join
+                // side reads it only after COMPLETE, under this lock.
+                unsafe { *self.stage.get() = Stage::Finished(result) };
+            }
+            self.state.complete();
+            join_waker.take()
+        };
+        // As in chapter 3's `finish`: an unwanted output is dropped here,
+        // where a panic in its `Drop` is caught, and so is one in the waker.
+        drop_slot(&mut unwanted);
+        if let Some(waker) = waker {
+            catch_user_panic(|| waker.wake());
+        }
+    }
+    // ANCHOR_END: finish
+
+    /// The output, if the task is COMPLETE; the caller holds `join_waker`.
+    fn take_output(&self) -> Option<Stage<F>> {
+        if !self.state.is_complete() {
+            return None;
+        }
+        // SAFETY: COMPLETE, so no worker touches the stage again, and the
+        // join side (the caller) holds the lock `finish` wrote it under.
+        let stage = unsafe { &mut *self.stage.get() };
+        Some(std::mem::replace(stage, Stage::Consumed))
     }
 }
 
@@ -172,7 +234,7 @@ where
                 }
             }
             Some(result) => {
-                with_runtime(&self.handle, |handle| handle.forget_task(self.id));
+                with_runtime(&self.handle, |handle| handle.forget_task(&*self));
                 self.finish(result);
             }
         }
@@ -186,7 +248,7 @@ where
         let _ = self.state.wake();
         if self.state.start_running() {
             // SAFETY: we hold the task in RUNNING.
-            drop_slot(unsafe { &mut *self.future.get() });
+            drop_stage(unsafe { &mut *self.stage.get() });
             self.finish(Err(JoinError::cancelled(self.id)));
         } else {
             // Someone else is polling it, which the shell never allows
@@ -194,6 +256,10 @@ where
             // future is not touched from this thread.
             self.aborted.store(true, Ordering::Release);
         }
+    }
+
+    fn list_slot(&self) -> Option<&ListSlot> {
+        Some(&self.slot)
     }
 }
 // ANCHOR_END: run
@@ -215,9 +281,22 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    // ANCHOR: poll_join
     fn poll_join(&self, cx: &mut Context<'_>) -> Poll<Result<F::Output, JoinError>> {
-        self.output.poll_join(cx)
+        let mut join_waker = lock(&self.join_waker);
+        match self.take_output() {
+            Some(Stage::Finished(result)) => return Poll::Ready(result),
+            Some(_) => panic!("JoinHandle polled after it returned Ready"),
+            None => {}
+        }
+        // Stored under the lock `finish` takes before it sets COMPLETE, so
+        // the output cannot slip in between the look and the store.
+        if !join_waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            *join_waker = Some(cx.waker().clone());
+        }
+        Poll::Pending
     }
+    // ANCHOR_END: poll_join
 
     fn abort(self: Arc<Self>) {
         self.aborted.store(true, Ordering::Release);
@@ -225,7 +304,15 @@ where
     }
 
     fn detach(&self) {
-        self.output.detach();
+        let (mut output, waker) = {
+            let mut join_waker = lock(&self.join_waker);
+            self.detached.store(true, Ordering::Relaxed);
+            (self.take_output(), join_waker.take())
+        };
+        // Dropped outside the lock, a panic in the output's `Drop`
+        // swallowed, as chapter 3's `detach` does.
+        catch_user_panic(|| output = None);
+        drop(waker);
     }
 
     fn is_finished(&self) -> bool {

@@ -18,6 +18,7 @@ pub use ch13_budget::{net, task};
 use ch05_work_stealing::park::Park;
 use ch06_reactor::reactor::EnterGuard;
 use ch06_reactor::{Reactor, ReactorPark};
+use ch12_tuning::task_list::SlabTasks;
 use ch12_tuning::{LifoStealing, WorkerPark};
 use ch13_budget::coop::Budgeted;
 
@@ -77,7 +78,7 @@ pub struct Runtime {
 impl Runtime {
     pub fn new(workers: usize) -> Runtime {
         Runtime {
-            inner: Some(Inner::new(workers)),
+            inner: Some(Inner::with_task_list(workers, Box::new(SlabTasks::new()))),
         }
     }
 

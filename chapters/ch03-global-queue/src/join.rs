@@ -19,10 +19,8 @@ pub struct JoinError {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum JoinErrorKind {
-    /// The task's future panicked; this is the panic message. A `Box<str>`,
-    /// not a `String`: a task cell keeps room for one `JoinError`, and eight
-    /// bytes of capacity would be paid by every task.
-    Panic(Box<str>),
+    /// The task's future panicked; this is the panic message.
+    Panic(String),
     /// The task was aborted, or dropped when its runtime shut down.
     Cancelled,
 }
@@ -38,7 +36,7 @@ impl JoinError {
         drop_payload(payload);
         JoinError {
             id,
-            kind: JoinErrorKind::Panic(message.into_boxed_str()),
+            kind: JoinErrorKind::Panic(message),
         }
     }
 
@@ -64,7 +62,7 @@ impl JoinError {
     /// The panic message, if the task panicked.
     pub fn panic_message(&self) -> Option<&str> {
         match &self.kind {
-            JoinErrorKind::Panic(message) => Some(message.as_ref()),
+            JoinErrorKind::Panic(message) => Some(message),
             JoinErrorKind::Cancelled => None,
         }
     }

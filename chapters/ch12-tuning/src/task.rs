@@ -72,7 +72,6 @@ enum Stage<F: Future> {
 fn drop_stage<F: Future>(stage: &mut Stage<F>) {
     catch_user_panic(|| *stage = Stage::Consumed);
 }
-// ANCHOR_END: lean_task
 
 /// Spawns `future` on the current runtime, in a [`LeanTask`].
 ///

@@ -59,9 +59,8 @@ pub(crate) struct TaskCell<F: Future> {
     slot: ListSlot,
 }
 
-/// Where a task's result waits for its `JoinHandle`. Public for chapter
-/// 12's task cell, which keeps its output the same way.
-pub struct OutputSlot<T>(Mutex<JoinSlot<T>>);
+/// Where a task's result waits for its `JoinHandle`.
+pub(crate) struct OutputSlot<T>(Mutex<JoinSlot<T>>);
 
 struct JoinSlot<T> {
     result: Option<Result<T, JoinError>>,

@@ -8,8 +8,11 @@
 
 use exercise_support::exercise;
 
+pub mod slab;
+
 exercise!(
     schedule_local,
     "schedule_local",
     "../solutions/schedule_local.rs"
 );
+exercise!(slab_remove, "slab_remove", "../solutions/slab_remove.rs");

@@ -5,8 +5,7 @@
 //! chapter 6's reactor parker plugs in unchanged). What is new is where a
 //! task scheduled by a running task goes, and the worker loop that runs it.
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -69,7 +68,7 @@ pub struct LifoStealing<P: WorkerPark> {
 struct LifoPolls(AtomicU64);
 
 /// What `schedule`, called from inside a task, needs of the worker running
-/// it. `Rc` and `Cell`: only this worker's thread ever touches it.
+/// it. `Cell`s: only this worker's thread ever touches it.
 struct Local {
     scheduler: usize,
     queue: Worker<Task>,
@@ -83,7 +82,11 @@ struct Local {
 // ANCHOR_END: struct
 
 std::thread_local! {
-    static LOCAL: RefCell<Option<Rc<Local>>> = const { RefCell::new(None) };
+    /// The `Local` of the worker whose loop runs on this thread; null when
+    /// none does. A bare pointer in a `Cell`: the thread-local has nothing
+    /// to drop, so reaching it is one load, with no check of whether it is
+    /// being destroyed and no `RefCell` or `Rc` count to update.
+    static LOCAL: Cell<*const Local> = const { Cell::new(std::ptr::null()) };
 }
 
 /// Where `task` lives: the same for every handle on one task, and no other
@@ -97,7 +100,7 @@ struct LocalGuard;
 
 impl Drop for LocalGuard {
     fn drop(&mut self) {
-        let _ = LOCAL.try_with(|local| local.borrow_mut().take());
+        LOCAL.with(|local| local.set(std::ptr::null()));
     }
 }
 
@@ -117,15 +120,16 @@ impl<P: WorkerPark> LifoStealing<P> {
         self as *const Self as usize
     }
 
-    /// This thread's `Local`, if this thread is one of our workers.
-    fn local(&self) -> Option<Rc<Local>> {
-        // `try_with` fails only while the thread's locals are being
-        // destroyed: then no worker runs here.
-        LOCAL
-            .try_with(|local| local.borrow().clone())
-            .ok()
-            .flatten()
-            .filter(|local| local.scheduler == self.key())
+    /// Calls `f` with this thread's `Local`, if this thread is one of our
+    /// workers.
+    fn with_local<R>(&self, f: impl FnOnce(Option<&Local>) -> R) -> R {
+        let local = LOCAL.with(Cell::get);
+        // SAFETY: `run_worker` points LOCAL at its `Local` while its loop
+        // runs, and its guard sets it back to null before the `Local` is
+        // dropped, however the loop ends. Not null, it is inside that loop,
+        // on this thread, and the `Local` outlives this call.
+        let local = unsafe { local.as_ref() };
+        f(local.filter(|local| local.scheduler == self.key()))
     }
 
     // ANCHOR: schedule_local
@@ -313,13 +317,13 @@ impl<P: WorkerPark> Schedule for LifoStealing<P> {
 
     // ANCHOR: schedule
     fn schedule(&self, task: Task) {
-        let wake = match self.local() {
-            Some(local) => self.schedule_local(&local, task),
+        let wake = self.with_local(|local| match local {
+            Some(local) => self.schedule_local(local, task),
             None => {
                 self.injector.push(task);
                 true
             }
-        };
+        });
         if wake {
             self.wake_one();
         }
@@ -333,13 +337,14 @@ impl<P: WorkerPark> Schedule for LifoStealing<P> {
         let queue = self.unclaimed.lock().unwrap_or_else(|e| e.into_inner())[index]
             .take()
             .unwrap_or_else(|| panic!("worker {index} started twice"));
-        let local = Rc::new(Local {
+        let local = Local {
             scheduler: self.key(),
             queue,
             lifo: Cell::new(None),
             running: Cell::new(None),
-        });
-        LOCAL.with(|slot| *slot.borrow_mut() = Some(local.clone()));
+        };
+        LOCAL.with(|slot| slot.set(&local));
+        // Declared after `local`, so dropped before it.
         let _guard = LocalGuard;
         let _entered = self.park.enter();
         let (mut tick, mut searching) = (0u32, false);

@@ -119,9 +119,11 @@ impl Latencies {
 }
 
 /// What one run of [`hog_and_ping!`](crate::hog_and_ping) saw.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Outcome {
     pub latencies: Latencies,
+    /// Every ping's latency, for pooling several runs.
+    pub samples: Vec<Duration>,
     /// Bytes the hogs read, one read each.
     pub hog_reads: u64,
 }
@@ -188,11 +190,13 @@ macro_rules! hog_and_ping {
                 }
                 reads
             });
-            let latencies = $crate::workload::Latencies::of(pinged?);
+            let samples = pinged?;
+            let latencies = $crate::workload::Latencies::of(samples.clone());
             // The client hung up: the echo task has returned, or will.
             drop(server);
             Ok($crate::workload::Outcome {
                 latencies,
+                samples,
                 hog_reads,
             })
         })()

@@ -5,6 +5,7 @@ use std::pin::pin;
 use std::sync::{Arc, Barrier};
 use std::task::{Context, Poll};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use ch02_exercises::counting_waker::counting_waker;
 use ch02_futures::countdown::Countdown;
@@ -40,12 +41,15 @@ fn clones_share_one_count() {
 
 #[test]
 fn counts_wakes_from_other_threads() {
-    // Four threads wake at the same time, many times each: a count that is
-    // read and then written back in two steps loses some of them.
+    // Four threads wake at the same time, for long enough to be preempted
+    // many times each: a count that is read and then written back in two
+    // steps loses wake-ups both when two threads run at once and when one
+    // is preempted between its read and its write. A fixed number of wakes
+    // could finish inside one time slice on a busy machine, and lose none.
     const THREADS: usize = 4;
-    const WAKES: usize = 500_000;
+    const FOR: Duration = Duration::from_millis(300);
     let (waker, counter) = counting_waker();
-    testkit::timeout(move || {
+    let woken = testkit::timeout(move || {
         let start = Arc::new(Barrier::new(THREADS));
         let threads: Vec<_> = (0..THREADS)
             .map(|_| {
@@ -53,22 +57,29 @@ fn counts_wakes_from_other_threads() {
                 let start = Arc::clone(&start);
                 thread::spawn(move || {
                     start.wait();
-                    (0..WAKES).for_each(|_| waker.wake_by_ref());
+                    let deadline = Instant::now() + FOR;
+                    let mut woken = 0;
+                    while Instant::now() < deadline {
+                        (0..1_000).for_each(|_| waker.wake_by_ref());
+                        woken += 1_000;
+                    }
+                    woken
                 })
             })
             .collect();
         threads
             .into_iter()
-            .for_each(|t| t.join().expect("a waking thread panicked"));
+            .map(|t| t.join().expect("a waking thread panicked"))
+            .sum::<usize>()
     });
     let count = counter.count();
     assert_eq!(
         count,
-        THREADS * WAKES,
-        "{} of {} wake-ups from other threads were lost: two threads counted \
-         at once and one overwrote the other (count with one atomic operation)",
-        THREADS * WAKES - count.min(THREADS * WAKES),
-        THREADS * WAKES
+        woken,
+        "{} of {woken} wake-ups from other threads were lost: two threads \
+         counted at once and one overwrote the other (count with one atomic \
+         operation)",
+        woken - count.min(woken),
     );
 }
 

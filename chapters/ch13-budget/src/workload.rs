@@ -49,7 +49,7 @@ pub fn feeder() -> io::Result<SocketAddr> {
 /// runs from just before its write to the read that brought its echo back;
 /// a late echo does not delay the next ping (the client is open-loop, so a
 /// stall shows up in every ping sent during it, not only in one).
-pub fn ping(server: SocketAddr, config: &Config) -> io::Result<Vec<Duration>> {
+pub fn ping(server: SocketAddr, config: &Config) -> io::Result<Vec<Ping>> {
     let mut socket = TcpStream::connect(server)?;
     socket.set_nodelay(true)?;
     // Past the hog cap, an echo is not late: it is lost.
@@ -73,9 +73,9 @@ pub fn ping(server: SocketAddr, config: &Config) -> io::Result<Vec<Duration>> {
             }
             Ok(())
         })?;
-    let mut latencies = Vec::with_capacity(count as usize);
+    let mut pings = Vec::with_capacity(count as usize);
     let mut buf = [0u8; 256];
-    while latencies.len() < count as usize {
+    while pings.len() < count as usize {
         let n = socket.read(&mut buf)?;
         let now = Instant::now();
         if n == 0 {
@@ -84,15 +84,53 @@ pub fn ping(server: SocketAddr, config: &Config) -> io::Result<Vec<Duration>> {
         for _ in 0..n {
             // Each ping's time is sent before its byte, so it is here.
             let sent = sent_rx.recv().map_err(|_| io::ErrorKind::BrokenPipe)?;
-            latencies.push(now - sent);
+            pings.push(Ping { sent, echoed: now });
         }
     }
     pacer
         .join()
         .map_err(|_| io::Error::other("the pinger panicked"))??;
-    Ok(latencies)
+    Ok(pings)
 }
 // ANCHOR_END: ping
+
+/// One ping, as the client saw it.
+#[derive(Clone, Copy, Debug)]
+pub struct Ping {
+    /// Just before its byte was written.
+    pub sent: Instant,
+    /// When the read that brought its echo back returned.
+    pub echoed: Instant,
+}
+
+/// When the echo task read each ping's byte, in order: the server side
+/// of a ping's latency, which the runtime alone decides. The rest, from
+/// the echo's write to the client's read, is mostly the client's thread
+/// waiting for a core.
+#[derive(Clone, Default)]
+pub struct Arrivals(std::sync::Arc<std::sync::Mutex<Vec<Instant>>>);
+
+impl Arrivals {
+    /// The echo task read `bytes` pings just now.
+    pub fn record(&self, bytes: usize) {
+        let now = Instant::now();
+        // Poisoned only if a pusher panicked, which `extend` does not do
+        // short of running out of memory.
+        let mut arrived = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        arrived.extend(std::iter::repeat_n(now, bytes));
+    }
+
+    /// For each ping that came back, the time from its send to its read by
+    /// the echo task.
+    pub fn reached(&self, pings: &[Ping]) -> Vec<Duration> {
+        let arrived = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        pings
+            .iter()
+            .zip(arrived.iter())
+            .map(|(ping, &read)| read.saturating_duration_since(ping.sent))
+            .collect()
+    }
+}
 
 /// Percentiles of one run's ping latencies.
 #[derive(Clone, Copy, Debug)]
@@ -121,9 +159,13 @@ impl Latencies {
 /// What one run of [`hog_and_ping!`](crate::hog_and_ping) saw.
 #[derive(Clone, Debug)]
 pub struct Outcome {
+    /// From the client's write to its read of the echo.
     pub latencies: Latencies,
     /// Every ping's latency, for pooling several runs.
     pub samples: Vec<Duration>,
+    /// From the client's write to the echo task's read of it.
+    pub reached: Latencies,
+    pub reached_samples: Vec<Duration>,
     /// Bytes the hogs read, one read each.
     pub hog_reads: u64,
 }
@@ -148,6 +190,7 @@ macro_rules! hog_and_ping {
             let runtime = $runtime;
             let started = ::std::time::Instant::now();
             let stop = ::std::sync::Arc::new(AtomicBool::new(false));
+            let arrivals = $crate::workload::Arrivals::default();
             let (hogs, server, addr) = runtime.block_on(async {
                 let mut hogs = Vec::new();
                 for _ in 0..config.hogs {
@@ -167,6 +210,7 @@ macro_rules! hog_and_ping {
                 }
                 let listener = <$listener>::bind("127.0.0.1:0").await?;
                 let addr = listener.local_addr()?;
+                let arrivals = arrivals.clone();
                 let server = $spawn(async move {
                     let (mut socket, _) = listener.accept().await?;
                     socket.set_nodelay(true)?;
@@ -174,7 +218,10 @@ macro_rules! hog_and_ping {
                     loop {
                         match socket.read(&mut buf).await? {
                             0 => return Ok::<(), ::std::io::Error>(()),
-                            n => socket.write_all(&buf[..n]).await?,
+                            n => {
+                                arrivals.record(n);
+                                socket.write_all(&buf[..n]).await?
+                            }
                         }
                     }
                 });
@@ -190,13 +237,16 @@ macro_rules! hog_and_ping {
                 }
                 reads
             });
-            let samples = pinged?;
-            let latencies = $crate::workload::Latencies::of(samples.clone());
+            let pings = pinged?;
+            let samples: Vec<_> = pings.iter().map(|ping| ping.echoed - ping.sent).collect();
+            let reached_samples = arrivals.reached(&pings);
             // The client hung up: the echo task has returned, or will.
             drop(server);
             Ok($crate::workload::Outcome {
-                latencies,
+                latencies: $crate::workload::Latencies::of(samples.clone()),
                 samples,
+                reached: $crate::workload::Latencies::of(reached_samples.clone()),
+                reached_samples,
                 hog_reads,
             })
         })()

@@ -310,7 +310,7 @@ where
         };
         // Dropped outside the lock, a panic in the output's `Drop`
         // swallowed, as chapter 3's `detach` does.
-        catch_user_panic(|| output = None);
+        drop_slot(&mut output);
         drop(waker);
     }
 

@@ -1,4 +1,5 @@
-//! `cargo bench -p ch13-budget --bench hog [-- --quick] [-- --rounds N]`
+//! `cargo bench -p ch13-budget --bench hog [-- --quick] [-- --rounds N]
+//! [-- --runtime NAME ...] [-- --client-realtime]`
 //!
 //! The hog workload (see `ch13_budget::workload`) in one process on four
 //! runtimes, two workers and two hogs each: tokio (its own budget), chapter
@@ -7,11 +8,15 @@
 //! four in turn (the order rotates) and reports each one's ping p50 and
 //! p99; the summary is the median over rounds of each value and of each
 //! round's ratio to tokio, with the range.
+//!
+//! With `--client-realtime` the client's threads run at real-time priority
+//! where the OS allows it (see `workload::request_realtime`), so that the
+//! round trip no longer includes the client's wait for a core.
 
 use std::time::Duration;
 
 use ch13_budget::hog_and_ping;
-use ch13_budget::workload::{ms, Config, Latencies, Outcome};
+use ch13_budget::workload::{ms, request_realtime, Config, Latencies, Outcome};
 // The workload calls `read` and `write_all` on tokio's sockets through these.
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -86,12 +91,24 @@ fn main() -> std::io::Result<()> {
             .filter(|&n| n > 0)
             .expect("--rounds takes a positive number");
     }
+    // Runs only the named runtimes (repeatable), for tracing one at a time;
+    // the ratio columns need tokio among them.
+    let mut only: Vec<usize> = Vec::new();
+    for pair in args.windows(2).filter(|pair| pair[0] == "--runtime") {
+        let which = NAMES.iter().position(|name| *name == pair[1]);
+        only.push(which.unwrap_or_else(|| panic!("--runtime takes one of {NAMES:?}")));
+    }
+    if only.is_empty() {
+        only = (0..NAMES.len()).collect();
+    }
+    let client_realtime = args.iter().any(|arg| arg == "--client-realtime");
     let window = Duration::from_millis(if quick { 200 } else { 1000 });
     let config = Config {
         hogs: WORKERS,
         window,
         interval: Duration::from_millis(1),
         hog_cap: window + Duration::from_millis(300),
+        client_realtime,
     };
     println!(
         "hog: {} hogs, {WORKERS} workers, a ping every {} for {}, {rounds} round(s)",
@@ -99,14 +116,24 @@ fn main() -> std::io::Result<()> {
         ms(config.interval),
         ms(config.window)
     );
+    if client_realtime {
+        // Asked on a thread of its own, which then ends: only the client's
+        // threads keep the priority.
+        let granted = std::thread::spawn(request_realtime).join().unwrap_or(false);
+        if granted {
+            println!("client threads: real-time priority (SCHED_FIFO 1)");
+        } else {
+            println!("client threads: the OS refused real-time priority; they run as usual");
+        }
+    }
     // Per runtime: each round's p50 and p99, in seconds.
     let mut pooled: [Vec<Duration>; 4] = Default::default();
     let mut reached: [Vec<Duration>; 4] = Default::default();
     let mut p50 = [vec![], vec![], vec![], vec![]];
     let mut p99 = [vec![], vec![], vec![], vec![]];
     for round in 0..rounds {
-        for turn in 0..NAMES.len() {
-            let which = (round + turn) % NAMES.len();
+        for turn in 0..only.len() {
+            let which = only[(round + turn) % only.len()];
             let outcome = run(which, &config)?;
             let l = outcome.latencies;
             println!(
@@ -124,8 +151,11 @@ fn main() -> std::io::Result<()> {
             p99[which].push(l.p99.as_secs_f64());
         }
     }
+    if !only.contains(&0) {
+        return Ok(());
+    }
     println!("\nmedian over {rounds} round(s) [min-max]:");
-    for which in 0..NAMES.len() {
+    for &which in &only {
         let ratio = |values: &[Vec<f64>; 4]| {
             median(
                 values[which]
@@ -170,10 +200,16 @@ fn main() -> std::io::Result<()> {
 fn pooled_table(title: &str, pooled: &[Vec<Duration>; 4]) {
     println!("\n{title}");
     let tokio = Latencies::of(pooled[0].clone());
-    for which in 0..NAMES.len() {
+    for which in (0..NAMES.len()).filter(|&which| !pooled[which].is_empty()) {
         let l = Latencies::of(pooled[which].clone());
+        // The p99 sits where rare stalls of a few milliseconds begin, so
+        // how many pings they caught says more than where the p99 fell.
+        let slow = pooled[which]
+            .iter()
+            .filter(|&&d| d > Duration::from_millis(1))
+            .count();
         println!(
-            "{:16} p50 {:>10} p99 {:>10} ({} pings)  p99/tokio {:.2}x",
+            "{:16} p50 {:>10} p99 {:>10} ({} pings, {slow} over 1 ms)  p99/tokio {:.2}x",
             NAMES[which],
             ms(l.p50),
             ms(l.p99),

@@ -22,6 +22,9 @@ pub struct Config {
     /// A hog stops when told, or after this long: without a budget nothing
     /// else runs until then, not even the task that would tell it.
     pub hog_cap: Duration,
+    /// Whether the client's threads ask to run at real-time priority (see
+    /// [`request_realtime`]).
+    pub client_realtime: bool,
 }
 
 /// Starts a thread that accepts one connection and writes to it until the
@@ -50,17 +53,35 @@ pub fn feeder() -> io::Result<SocketAddr> {
 /// a late echo does not delay the next ping (the client is open-loop, so a
 /// stall shows up in every ping sent during it, not only in one).
 pub fn ping(server: SocketAddr, config: &Config) -> io::Result<Vec<Ping>> {
+    // The reader gets its own thread, like the pinger: a priority asked for
+    // on the caller's thread would pass on to the next runtime's workers,
+    // which inherit it when that thread spawns them.
+    let config = config.clone();
+    thread::Builder::new()
+        .name("reader".into())
+        .spawn(move || read_echoes(server, &config))?
+        .join()
+        .map_err(|_| io::Error::other("the reader panicked"))?
+}
+
+fn read_echoes(server: SocketAddr, config: &Config) -> io::Result<Vec<Ping>> {
+    if config.client_realtime {
+        request_realtime();
+    }
     let mut socket = TcpStream::connect(server)?;
     socket.set_nodelay(true)?;
     // Past the hog cap, an echo is not late: it is lost.
     socket.set_read_timeout(Some(config.hog_cap + Duration::from_secs(10)))?;
     let mut sender = socket.try_clone()?;
     let count = (config.window.as_nanos() / config.interval.as_nanos()).max(1) as u32;
-    let interval = config.interval;
+    let (interval, realtime) = (config.interval, config.client_realtime);
     let (sent_tx, sent_rx) = mpsc::channel::<Instant>();
     let pacer = thread::Builder::new()
         .name("pinger".into())
         .spawn(move || -> io::Result<()> {
+            if realtime {
+                request_realtime();
+            }
             let start = Instant::now();
             for i in 0..count {
                 let due = start + interval * i;
@@ -93,6 +114,30 @@ pub fn ping(server: SocketAddr, config: &Config) -> io::Result<Vec<Ping>> {
     Ok(pings)
 }
 // ANCHOR_END: ping
+
+/// Asks the kernel to run the calling thread at the lowest real-time
+/// priority (`SCHED_FIFO` 1, which needs root or `CAP_SYS_NICE` on Linux),
+/// and says whether it did.
+///
+/// The client stands in for a peer on another machine, but here it shares
+/// two cores with two workers that never sleep. Linux lets a busy thread
+/// run out its slice before a woken thread of equal standing takes its
+/// core, so an echo that is already back can wait up to a timer tick for
+/// its reader, under any runtime. A real-time thread takes the core at
+/// once, which leaves the runtime's own delays in the round trip.
+pub fn request_realtime() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let param = libc::sched_param { sched_priority: 1 };
+        // SAFETY: pid 0 is this thread, and `param` is a live
+        // `sched_param` for the duration of the call.
+        unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO, &param) == 0 }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
+}
 
 /// One ping, as the client saw it.
 #[derive(Clone, Copy, Debug)]

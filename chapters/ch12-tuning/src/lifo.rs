@@ -78,6 +78,8 @@ struct Local {
     /// (a yield) is told apart from one that wakes another. Not its id:
     /// asking a task for that is a call through its vtable.
     running: Cell<Option<*const ()>>,
+    /// A task yielded: look at the global queue before this worker's own.
+    after_yield: Cell<bool>,
 }
 // ANCHOR_END: struct
 
@@ -146,6 +148,12 @@ impl<P: WorkerPark> LifoStealing<P> {
         };
         if running == address(&task) {
             // It woke itself: a yield. The slot would run it again at once.
+            // tokio parks yielded tasks on a list that its worker polls only
+            // after a search that takes in the global queue; looking there
+            // next has the same effect. Without it a worker whose tasks all
+            // yield (hogs spending their budgets) would leave a task spawned
+            // from outside waiting for its 61st tick.
+            local.after_yield.set(true);
             local.queue.push(task);
             return true;
         }
@@ -192,10 +200,11 @@ impl<P: WorkerPark> LifoStealing<P> {
     }
     // ANCHOR_END: run_task
 
-    /// Chapter 5's order: the global queue first on a fairness tick, then
+    /// Chapter 5's order: the global queue first on a fairness tick (or
+    /// after a yield), then
     /// the local queue, then a batch from the global queue.
     fn next_task(&self, index: usize, local: &Local, tick: u32) -> Option<Task> {
-        if is_fairness_tick(tick) {
+        if is_fairness_tick(tick) || local.after_yield.replace(false) {
             if let Some(task) = self.pop_global(index) {
                 return Some(task);
             }
@@ -342,6 +351,7 @@ impl<P: WorkerPark> Schedule for LifoStealing<P> {
             queue,
             lifo: Cell::new(None),
             running: Cell::new(None),
+            after_yield: Cell::new(false),
         };
         LOCAL.with(|slot| slot.set(&local));
         // Declared after `local`, so dropped before it.

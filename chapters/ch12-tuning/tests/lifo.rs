@@ -133,3 +133,51 @@ fn a_task_in_the_slot_at_shutdown_is_dropped() {
         assert_eq!(counter.alive(), 0, "a future outlived its runtime");
     });
 }
+
+/// A worker whose only task yields for ever (a hog spending its budget, in
+/// chapter 13) still looks at the global queue after each yield, as tokio's
+/// does: a task spawned from outside runs within a poll or two of the
+/// yielder, not on the worker's 61st tick.
+#[test]
+fn a_task_spawned_from_outside_runs_soon_after_a_yield() {
+    let waits = testkit::with_timeout(LIMIT, || {
+        let runtime = Runtime::new(1);
+        let polls = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (warm, warmed) = oneshot::channel::<()>();
+        let (p, s) = (polls.clone(), stop.clone());
+        runtime.spawn(async move {
+            let mut warm = Some(warm);
+            while !s.load(Ordering::SeqCst) {
+                if p.fetch_add(1, Ordering::SeqCst) == 100 {
+                    if let Some(warm) = warm.take() {
+                        let _ = warm.send(());
+                    }
+                }
+                ch12_tuning::yield_now().await;
+            }
+        });
+        runtime.block_on(warmed).expect("the yielder never ran");
+        // Five tries: without the look after a yield, each would wait for
+        // a tick that is a multiple of 61, a few polls away only by luck.
+        let mut waits = Vec::new();
+        for _ in 0..5 {
+            let (ran, seen) = oneshot::channel();
+            let p = polls.clone();
+            runtime.spawn(async move {
+                let _ = ran.send(p.load(Ordering::SeqCst));
+            });
+            // Read after the spawn, so that this thread's own delays cannot
+            // count against the worker (at worst the task ran already).
+            let spawned = polls.load(Ordering::SeqCst);
+            let ran_at = runtime.block_on(seen).expect("the task never ran");
+            waits.push(ran_at.saturating_sub(spawned));
+        }
+        stop.store(true, Ordering::SeqCst);
+        waits
+    });
+    assert!(
+        waits.iter().all(|&yields| yields <= 4),
+        "the yielder was polled {waits:?} times before each new task ran"
+    );
+}

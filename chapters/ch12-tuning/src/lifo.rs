@@ -200,9 +200,9 @@ impl<P: WorkerPark> LifoStealing<P> {
     }
     // ANCHOR_END: run_task
 
-    /// Chapter 5's order: the global queue first on a fairness tick (or
-    /// after a yield), then
-    /// the local queue, then a batch from the global queue.
+    /// Chapter 5's order: the global queue first on a fairness tick (and,
+    /// new here, after a yield), then the local queue, then a batch from
+    /// the global queue.
     fn next_task(&self, index: usize, local: &Local, tick: u32) -> Option<Task> {
         if is_fairness_tick(tick) || local.after_yield.replace(false) {
             if let Some(task) = self.pop_global(index) {

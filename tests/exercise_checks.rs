@@ -420,6 +420,27 @@ fn a_wrong_solution_that_crashes_the_tests_is_rejected() {
 }
 
 #[test]
+fn a_crash_after_a_panic_is_reported_with_the_panic() {
+    // Loom reports a deadlock, then aborts in its own clean-up.
+    let crashed = "     Running tests/loom_sleeper.rs (target/loom/release/deps/loom_sleeper-1)\n\n\
+                   running 2 tests\n\n\
+                   thread 'one_push' (26480) panicked at loom-0.7.3/src/rt/execution.rs:215:13:\n\
+                   deadlock; threads = [(Id(0), Blocked(Location(None)))]\n\
+                   note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n\
+                   thread 'one_push' (26480) panicked at loom-0.7.3/src/rt/thread.rs:276:39:\n\
+                   called `Option::unwrap()` on a `None` value\n\
+                   thread caused non-unwinding panic. aborting.\n\
+                   error: test failed, to rerun pass `--test loom_sleeper`\n";
+    assert_eq!(
+        judge_variant("loom_sleeper", crashed),
+        VariantVerdict::Rejected(vec![
+            "(the test binary crashed after one_push: deadlock; threads = [(Id(0), Blocked(Location(None)))])"
+                .to_string()
+        ])
+    );
+}
+
+#[test]
 fn the_loom_model_is_judged_by_its_own_binary() {
     let loom_run =
         "     Running tests/loom_output_slot.rs (target/loom/release/deps/loom_output_slot-1)\n\n\

@@ -353,13 +353,36 @@ pub fn judge_variant(test: &str, output: &str) -> VariantVerdict {
     }
     if !bin.finished {
         // A double free or an abort kills the binary before its summary:
-        // the mistake was caught, if not gracefully.
-        return VariantVerdict::Rejected(vec!["(the test binary crashed)".to_string()]);
+        // the mistake was caught, if not gracefully. Loom, for one, finds a
+        // deadlock, panics, and then aborts in its own clean-up (a known
+        // loom bug): the first panic says what was found.
+        let word = match first_panic(output) {
+            Some(panic) => format!("(the test binary crashed after {panic})"),
+            None => "(the test binary crashed)".to_string(),
+        };
+        return VariantVerdict::Rejected(vec![word]);
     }
     if bin.passed() == 0 {
         return VariantVerdict::NoResults;
     }
     VariantVerdict::Passed
+}
+
+/// The first panic in a test run's output, as "test: message" (the
+/// message's first line, cut short), if there was one.
+pub fn first_panic(output: &str) -> Option<String> {
+    let mut lines = output.lines();
+    let header =
+        lines.find(|line| line.starts_with("thread '") && line.contains(" panicked at "))?;
+    // `thread 'name' (id) panicked at file:line:col:`, the message on the
+    // next line (older toolchains put it on the same line, after a quote).
+    let name = header.split('\'').nth(1).unwrap_or("?");
+    let message = match header.split_once(" panicked at '") {
+        Some((_, rest)) => rest.trim_end_matches(|c| c != '\'').trim_end_matches('\''),
+        None => lines.next().unwrap_or(""),
+    };
+    let message: String = message.chars().take(100).collect();
+    Some(format!("{name}: {message}"))
 }
 
 /// The `## Hint N` sections of a hints file, in order, without their

@@ -1266,11 +1266,18 @@ fn step_bench_quick(ctx: &Ctx) -> Result<(), String> {
     // Part II's own benchmarks, so they cannot rot unseen: a few seconds
     // each in their quick modes, and the idle-task count scaled down.
     let packages = ctx_packages(ctx)?;
-    for (package, bench) in [("ch13-budget", "hog"), ("ch14-timer-wheel", "timers")] {
+    for (package, bench) in [
+        ("ch13-budget", "hog"),
+        ("ch14-timer-wheel", "hog"),
+        ("ch14-timer-wheel", "timers"),
+    ] {
         if packages.contains(package) {
             let mut cmd = ctx.cargo();
             cmd.args(["bench", "-p", package, "--bench", bench, "--", "--quick"]);
-            run_checked(&mut cmd, &format!("the {bench} benchmark (--quick)"))?;
+            run_checked(
+                &mut cmd,
+                &format!("{package}'s {bench} benchmark (--quick)"),
+            )?;
         }
     }
     let mut cmd = ctx.cargo();

@@ -8,6 +8,7 @@
 //! channel receivers spend it too ([`sync::mpsc`]).
 
 pub mod coop;
+pub mod hog_bench;
 pub mod net;
 pub mod sync;
 pub mod workload;

@@ -46,7 +46,6 @@ pub fn feeder() -> io::Result<SocketAddr> {
     Ok(addr)
 }
 
-// ANCHOR: ping
 /// Sends a one-byte ping every `interval` for `window` on one connection,
 /// from one thread, and reads the echoes on this one. Each ping's latency
 /// runs from just before its write to the read that brought its echo back;
@@ -113,7 +112,6 @@ fn read_echoes(server: SocketAddr, config: &Config) -> io::Result<Vec<Ping>> {
         .map_err(|_| io::Error::other("the pinger panicked"))??;
     Ok(pings)
 }
-// ANCHOR_END: ping
 
 /// Asks the kernel to run the calling thread at the lowest real-time
 /// priority (`SCHED_FIFO` 1, which needs root or `CAP_SYS_NICE` on Linux),
@@ -220,7 +218,6 @@ pub fn ms(duration: Duration) -> String {
     format!("{:.3} ms", duration.as_secs_f64() * 1e3)
 }
 
-// ANCHOR: workload
 /// Runs the workload on a runtime: `$runtime` has `block_on(&self, ..)`,
 /// `$spawn` spawns on it, `$listener` and `$stream` are its TCP types (with
 /// `bind`, `accept`, `connect`, `read`, `write_all`, `set_nodelay`; for
@@ -297,4 +294,3 @@ macro_rules! hog_and_ping {
         })()
     };
 }
-// ANCHOR_END: workload

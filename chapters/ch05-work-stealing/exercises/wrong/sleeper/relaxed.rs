@@ -69,7 +69,7 @@ impl<P: Park> Sleeper<P> {
             // Announce first, look last: a push before the announcement is
             // seen by the look below, and a push after it sees the flag.
             self.sleeping.store(1, Ordering::Relaxed);
-                if self.tasks.load(Ordering::Relaxed) > 0 {
+            if self.tasks.load(Ordering::Relaxed) > 0 {
                 self.sleeping.store(0, Ordering::Relaxed);
                 return;
             }

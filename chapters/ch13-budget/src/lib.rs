@@ -73,11 +73,17 @@ where
 /// yielded tasks: otherwise a worker busy with hogs looks only every 61st
 /// task, and the task whose socket just became ready waits that long.
 fn turn_reactor() {
-    use ch05_work_stealing::park::Park;
+    turn_reactor_of::<ch06_reactor::ReactorPark>();
+}
+
+/// `turn_reactor` for chapter 12's scheduler over any parker `P`: the
+/// hook has to name the scheduler's type to find it behind the handle, and
+/// chapter 14's parks in a reactor of its own.
+pub fn turn_reactor_of<P: ch12_tuning::WorkerPark>() {
     let Some(handle) = ch03_global_queue::context::try_current() else {
         return;
     };
-    let Some(scheduler) = handle.scheduler_as::<ch12_tuning::Scheduler>() else {
+    let Some(scheduler) = handle.scheduler_as::<ch12_tuning::LifoStealing<P>>() else {
         return;
     };
     if let Some(index) = ch03_global_queue::context::worker_index(&*scheduler) {

@@ -119,19 +119,10 @@ where
     ch12_tuning::spawn(Budgeted::when_spent(future, turn_reactor))
 }
 
-/// Chapter 13's hook for a task that spent its budget: a look at the
-/// reactor (and so the wheel) without waiting. Chapter 13's own hook
-/// recognises only chapter 12's scheduler type, so this one names ours.
+/// Chapter 13's hook for a task that spent its budget (a look at the
+/// reactor, and so the wheel, without waiting), for our parker.
 fn turn_reactor() {
-    let Some(handle) = ch03_global_queue::context::try_current() else {
-        return;
-    };
-    let Some(scheduler) = handle.scheduler_as::<Scheduler>() else {
-        return;
-    };
-    if let Some(index) = ch03_global_queue::context::worker_index(&*scheduler) {
-        scheduler.park().maintenance(index);
-    }
+    ch13_budget::turn_reactor_of::<WheelPark>();
 }
 
 impl Deref for Runtime {

@@ -121,3 +121,56 @@ fn a_ready_sleep_spends_the_task_budget() {
     });
     assert_eq!(ready, usize::from(ch13_budget::coop::BUDGET));
 }
+
+#[test]
+fn a_hog_that_spends_its_budget_lets_the_wheel_fire_a_sleep() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    // The runtime's own hook (chapter 13's, for this chapter's parker)
+    // turns the reactor, and so the wheel, each time the hog's budget runs
+    // out. Were it to miss this runtime's scheduler type, only the worker's
+    // maintenance on every 61st task would: up to 60 budgets late. About
+    // one sleep in six then still fired within a budget, by chance, so the
+    // test times five in a row.
+    let late = testkit::with_timeout(Duration::from_secs(20), || {
+        let rt = Runtime::new(1);
+        rt.block_on(async {
+            let feeder = ch13_budget::workload::feeder().expect("feeder");
+            let mut hog = runtime::net::TcpStream::connect(feeder)
+                .await
+                .expect("connect");
+            spawn(async move {
+                let mut late = Vec::new();
+                for _ in 0..5 {
+                    let fired = Arc::new(AtomicBool::new(false));
+                    let flag = fired.clone();
+                    let deadline = Instant::now() + Duration::from_millis(5);
+                    drop(spawn(async move {
+                        sleep_until(deadline).await;
+                        flag.store(true, Ordering::SeqCst);
+                    }));
+                    // The sleeper, in the LIFO slot, registers first.
+                    runtime::yield_now().await;
+                    // The wheel rounds deadlines up to its next millisecond
+                    // tick: by `due` the sleep is certainly due.
+                    let due = deadline + Duration::from_millis(2);
+                    let (mut byte, mut reads) = ([0u8; 1], 0usize);
+                    while !fired.load(Ordering::SeqCst) {
+                        hog.read(&mut byte).await.expect("read");
+                        if Instant::now() >= due {
+                            reads += 1;
+                        }
+                    }
+                    late.push(reads);
+                }
+                late
+            })
+            .await
+            .expect("the hog panicked")
+        })
+    });
+    let budget = usize::from(ch13_budget::coop::BUDGET);
+    assert!(
+        late.iter().all(|&reads| reads <= budget + 1),
+        "reads after each sleep was due, before it fired: {late:?} (one budget is {budget})"
+    );
+}

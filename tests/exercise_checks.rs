@@ -434,7 +434,7 @@ fn a_crash_after_a_panic_is_reported_with_the_panic() {
     assert_eq!(
         judge_variant("loom_sleeper", crashed),
         VariantVerdict::Rejected(vec![
-            "(the test binary crashed after one_push: deadlock; threads = [(Id(0), Blocked(Location(None)))])"
+            "the test binary crashed after one_push: deadlock; threads = [(Id(0), Blocked(Location(None)))]"
                 .to_string()
         ])
     );

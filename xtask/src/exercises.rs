@@ -357,8 +357,8 @@ pub fn judge_variant(test: &str, output: &str) -> VariantVerdict {
         // deadlock, panics, and then aborts in its own clean-up (a known
         // loom bug): the first panic says what was found.
         let word = match first_panic(output) {
-            Some(panic) => format!("(the test binary crashed after {panic})"),
-            None => "(the test binary crashed)".to_string(),
+            Some(panic) => format!("the test binary crashed after {panic}"),
+            None => "the test binary crashed".to_string(),
         };
         return VariantVerdict::Rejected(vec![word]);
     }

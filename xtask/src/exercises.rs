@@ -370,7 +370,7 @@ pub fn judge_variant(test: &str, output: &str) -> VariantVerdict {
 
 /// The first panic in a test run's output, as "test: message" (the
 /// message's first line, cut short), if there was one.
-pub fn first_panic(output: &str) -> Option<String> {
+fn first_panic(output: &str) -> Option<String> {
     let mut lines = output.lines();
     let header =
         lines.find(|line| line.starts_with("thread '") && line.contains(" panicked at "))?;

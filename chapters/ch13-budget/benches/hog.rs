@@ -13,11 +13,11 @@
 
 use std::io;
 
-use ch13_budget::hog_and_ping;
 use ch13_budget::hog_bench::{self, WORKERS};
 use ch13_budget::workload::{Config, Outcome};
-// The workload calls `read` and `write_all` on tokio's sockets through these.
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use ch13_budget::{hog_and_ping, tokio_contender};
+
+tokio_contender!();
 
 /// Chapter 12's runtime with chapter 13's sockets and budget, but without
 /// the reactor turn when a task spends its budget: the budget alone.
@@ -27,19 +27,6 @@ where
     F::Output: Send + 'static,
 {
     ch12_tuning::spawn(ch13_budget::coop::Budgeted::new(future))
-}
-
-fn tokio(config: &Config) -> io::Result<Outcome> {
-    hog_and_ping!(
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(WORKERS)
-            .enable_all()
-            .build()?,
-        tokio::spawn,
-        tokio::net::TcpListener,
-        tokio::net::TcpStream,
-        config
-    )
 }
 
 fn ch12(config: &Config) -> io::Result<Outcome> {
@@ -62,21 +49,11 @@ fn budget_only(config: &Config) -> io::Result<Outcome> {
     )
 }
 
-fn ch13(config: &Config) -> io::Result<Outcome> {
-    hog_and_ping!(
-        ch13_budget::Runtime::new(WORKERS),
-        ch13_budget::spawn,
-        ch13_budget::net::TcpListener,
-        ch13_budget::net::TcpStream,
-        config
-    )
-}
-
 fn main() -> io::Result<()> {
     hog_bench::main(&[
         ("tokio", tokio),
         ("ch12", ch12),
         ("ch13-budget-only", budget_only),
-        ("ch13", ch13),
+        ("ch13", hog_bench::ch13),
     ])
 }

@@ -21,6 +21,43 @@ pub type Contender = (&'static str, fn(&Config) -> io::Result<Outcome>);
 /// Workers per runtime, and hogs: one per worker occupies them all.
 pub const WORKERS: usize = 2;
 
+/// This chapter's runtime as a contender.
+pub fn ch13(config: &Config) -> io::Result<Outcome> {
+    crate::hog_and_ping!(
+        crate::Runtime::new(WORKERS),
+        crate::spawn,
+        crate::net::TcpListener,
+        crate::net::TcpStream,
+        config
+    )
+}
+
+/// Defines `fn tokio(&Config) -> io::Result<Outcome>`, the yardstick, in a
+/// bench that has tokio (with `rt-multi-thread`, `net` and `io-util`) among
+/// its dependencies; this crate itself does not.
+#[macro_export]
+macro_rules! tokio_contender {
+    () => {
+        fn tokio(
+            config: &$crate::workload::Config,
+        ) -> ::std::io::Result<$crate::workload::Outcome> {
+            // The workload calls `read` and `write_all` on tokio's sockets
+            // through these.
+            use ::tokio::io::{AsyncReadExt, AsyncWriteExt};
+            $crate::hog_and_ping!(
+                ::tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads($crate::hog_bench::WORKERS)
+                    .enable_all()
+                    .build()?,
+                ::tokio::spawn,
+                ::tokio::net::TcpListener,
+                ::tokio::net::TcpStream,
+                config
+            )
+        }
+    };
+}
+
 /// Runs the benchmark on `contenders`, the yardstick first, with the
 /// process's command-line arguments.
 pub fn main(contenders: &[Contender]) -> io::Result<()> {

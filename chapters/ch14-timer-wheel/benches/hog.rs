@@ -7,34 +7,11 @@
 
 use std::io;
 
-use ch13_budget::hog_and_ping;
 use ch13_budget::hog_bench::{self, WORKERS};
 use ch13_budget::workload::{Config, Outcome};
-// The workload calls `read` and `write_all` on tokio's sockets through these.
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use ch13_budget::{hog_and_ping, tokio_contender};
 
-fn tokio(config: &Config) -> io::Result<Outcome> {
-    hog_and_ping!(
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(WORKERS)
-            .enable_all()
-            .build()?,
-        tokio::spawn,
-        tokio::net::TcpListener,
-        tokio::net::TcpStream,
-        config
-    )
-}
-
-fn ch13(config: &Config) -> io::Result<Outcome> {
-    hog_and_ping!(
-        ch13_budget::Runtime::new(WORKERS),
-        ch13_budget::spawn,
-        ch13_budget::net::TcpListener,
-        ch13_budget::net::TcpStream,
-        config
-    )
-}
+tokio_contender!();
 
 fn ch14(config: &Config) -> io::Result<Outcome> {
     hog_and_ping!(
@@ -47,5 +24,5 @@ fn ch14(config: &Config) -> io::Result<Outcome> {
 }
 
 fn main() -> io::Result<()> {
-    hog_bench::main(&[("tokio", tokio), ("ch13", ch13), ("ch14", ch14)])
+    hog_bench::main(&[("tokio", tokio), ("ch13", hog_bench::ch13), ("ch14", ch14)])
 }

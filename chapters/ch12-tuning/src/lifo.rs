@@ -204,7 +204,7 @@ impl<P: WorkerPark> LifoStealing<P> {
     /// new here, after a yield), then the local queue, then a batch from
     /// the global queue.
     fn next_task(&self, index: usize, local: &Local, tick: u32) -> Option<Task> {
-        if is_fairness_tick(tick) || local.after_yield.replace(false) {
+        if local.after_yield.replace(false) || is_fairness_tick(tick) {
             if let Some(task) = self.pop_global(index) {
                 return Some(task);
             }

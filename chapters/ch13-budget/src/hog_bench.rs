@@ -63,13 +63,14 @@ macro_rules! tokio_contender {
 pub fn main(contenders: &[Contender]) -> io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|arg| arg == "--quick");
+    let usage = |what: String| io::Error::new(io::ErrorKind::InvalidInput, what);
     let mut rounds = if quick { 1 } else { 7 };
     if let Some(i) = args.iter().position(|arg| arg == "--rounds") {
         rounds = args
             .get(i + 1)
             .and_then(|n| n.parse().ok())
             .filter(|&n| n > 0)
-            .expect("--rounds takes a positive number");
+            .ok_or_else(|| usage("--rounds takes a positive number".into()))?;
     }
     let names: Vec<&str> = contenders.iter().map(|(name, _)| *name).collect();
     // Runs only the named runtimes (repeatable), for tracing one at a time;
@@ -77,7 +78,7 @@ pub fn main(contenders: &[Contender]) -> io::Result<()> {
     let mut only: Vec<usize> = Vec::new();
     for pair in args.windows(2).filter(|pair| pair[0] == "--runtime") {
         let which = names.iter().position(|name| *name == pair[1]);
-        only.push(which.unwrap_or_else(|| panic!("--runtime takes one of {names:?}")));
+        only.push(which.ok_or_else(|| usage(format!("--runtime takes one of {names:?}")))?);
     }
     if only.is_empty() {
         only = (0..names.len()).collect();
